@@ -1,0 +1,77 @@
+# Two commands matter: `make book` builds the website, `make test` runs every test.
+# Both set up everything they need first (a virtual environment in .venv).
+SHELL := bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+WHEEL_DIR := _build/wheel
+SITE := _build/html
+
+# Kernels and Jupyter data come from the project environment first, so the chapters and labs
+# always execute with the Python that has svdcourse installed, whatever the user has elsewhere.
+export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help setup book wheel test labs serve lab bench clean system-packages
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[lab,book,grading,test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (svdcourse)" >/dev/null
+	touch $@
+
+setup: $(STAMP)  ## create .venv with the project and everything the book, labs and tests need
+
+wheel: $(STAMP)  ## build the svdcourse wheel that the website offers students
+	rm -rf $(WHEEL_DIR)
+	$(BIN)/python -m build --wheel --outdir $(WHEEL_DIR) . >/dev/null
+	@ls $(WHEEL_DIR)/*.whl
+
+book: $(STAMP) wheel  ## build the website into _build/html (warnings are errors)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Website built: open $(SITE)/index.html or run 'make serve'"
+
+# Debian packages the tests need. As root (these machines, CI) they are installed when missing;
+# elsewhere the tests that need them are skipped with a message naming the package.
+DEBIAN_PACKAGES := chromium
+system-packages:  ## install the Debian packages the tests need (as root, when missing)
+	@missing=""; \
+	for pkg in $(DEBIAN_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "Missing Debian packages:$$missing (not root, not installed); the tests that need them will be skipped."; \
+	fi
+
+test: $(STAMP) system-packages wheel  ## run the whole test suite (builds the book on the way)
+	$(BIN)/python -m pytest
+
+labs: $(STAMP)  ## regenerate the student notebooks in labs/ from solutions/
+	for lab in $$(ls solutions); do $(BIN)/nbgrader generate_assignment "$$lab" --force --log-level=WARN; done
+	rm -f .nbgrader.log
+
+serve: book  ## serve the built website on localhost
+	@echo "Serving the website at http://127.0.0.1:8000/ (Ctrl-C stops)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(SITE)
+
+lab: $(STAMP)  ## open JupyterLab on labs/, the way a student works
+	$(BIN)/jupyter lab --notebook-dir=labs
+
+bench: $(STAMP)  ## measure build and lab run times
+	$(BIN)/python tests/benchmarks/bench.py
+
+clean:  ## remove build output (keeps .venv)
+	rm -rf _build .pytest_cache
