@@ -14,7 +14,6 @@ SITE := _build/html
 # Kernels and Jupyter data come from the project environment first, so the chapters and labs
 # always execute with the Python that has svdcourse installed, whatever the user has elsewhere.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help setup book wheel test labs serve lab bench clean system-packages

@@ -57,7 +57,8 @@ def build_book(output: Path) -> subprocess.CompletedProcess:
          "--path-output", str(output)],
         capture_output=True,
         text=True,
-        env={**os.environ, "MPLBACKEND": "Agg"},
+        # the chapters' kernels pick their own (inline) matplotlib backend
+        env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
     )
 
 

@@ -58,3 +58,29 @@ def test_math_is_served_locally(site_dir):
 def test_the_wheel_is_offered(site_dir):
     wheels = list(site_dir.glob("svdcourse-*-py3-none-any.whl"))
     assert len(wheels) == 1, "the site should carry exactly one svdcourse wheel"
+
+
+def test_internal_links_resolve(site_dir):
+    """Every relative link and resource of every page points at a file of the built site."""
+    attribute = re.compile(r"""\b(?:href|src)=["']([^"'#?]+)[^"']*["']""")
+    broken = []
+    for page in site_dir.rglob("*.html"):
+        for target in attribute.findall(page.read_text(encoding="utf-8")):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+                continue  # external links (mailto:, https:, data:) are not served by the site
+            if not (page.parent / target).resolve().exists():
+                broken.append(f"{page.relative_to(site_dir)} -> {target}")
+    assert not broken, "broken links:\n" + "\n".join(broken[:20])
+
+
+def test_student_guide_offers_wheel_and_lab_downloads(site_dir):
+    html = (site_dir / "book" / "student_guide.html").read_text(encoding="utf-8")
+    wheel = re.search(r'href="\.\./(svdcourse-[^"]+\.whl)"\s+download', html)
+    assert wheel and (site_dir / wheel.group(1)).is_file()
+    labs = re.findall(r'<a class="reference download internal" download="" href="([^"]+\.ipynb)"',
+                      html)
+    assert labs, "no lab notebook offered for download"
+    for href in labs:
+        notebook = (site_dir / "book" / href).resolve()
+        assert notebook.is_file()
+        assert "BEGIN SOLUTION" not in notebook.read_text(encoding="utf-8")

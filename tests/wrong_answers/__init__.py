@@ -1,0 +1,17 @@
+"""Known wrong (and known right) answers to the graded lab functions, one module per lab.
+
+Convention, relied on by ``tests/test_labs.py``: ``tests/wrong_answers/<lab id>.py`` defines
+
+``WRONG_ANSWERS``
+    ``dict`` mapping each graded function's name to a list of ``(label, function)`` pairs:
+    plausible wrong implementations that the lab's test cell (hidden tests included) must
+    reject. At least three per graded function.
+``OTHER_RIGHT_ANSWERS`` (optional)
+    the same layout, for correct implementations that differ from the reference solution
+    (other signs of the singular vectors, another basis for a repeated singular value, another
+    way to complete a basis). The test cell must accept them: it must not be stricter than the
+    mathematics.
+
+The functions here are plain numpy and import nothing from the labs; ``test_labs.py`` puts
+each one into the notebook's namespace under the graded name and runs the test cell.
+"""
