@@ -152,7 +152,7 @@ __all__ = [
 # Verbs, tenses, persons
 # ---------------------------------------------------------------------------------------
 
-#: The 12 regular verbs: four each of -ar, -er and -ir, in row order.
+#: The 12 regular verbs, four each of -ar, -er and -ir, in row order.
 REGULAR: tuple[str, ...] = (
     "hablar", "trabajar", "estudiar", "caminar",
     "comer", "beber", "aprender", "vender",
@@ -164,10 +164,10 @@ IRREGULAR: tuple[str, ...] = (
     "ser", "estar", "tener", "hacer", "ir", "decir", "poder", "saber",
 )
 
-#: The 20 verbs in row order of the count matrix: regular (-ar, -er, -ir), then irregular.
+#: The 20 verbs in row order of the count matrix, regular (-ar, -er, -ir) then irregular.
 VERBS: tuple[str, ...] = REGULAR + IRREGULAR
 
-#: The class of each verb: ``"-ar"``, ``"-er"``, ``"-ir"`` or ``"irregular"`` (for plots).
+#: The class of each verb, ``"-ar"``, ``"-er"``, ``"-ir"`` or ``"irregular"`` (for plots).
 VERB_CLASS: Mapping[str, str] = MappingProxyType(
     {v: ("irregular" if v in IRREGULAR else "-" + v[-2:]) for v in VERBS}
 )
@@ -181,7 +181,7 @@ PERSONS: tuple[str, ...] = ("1sg", "2sg", "3sg")
 #: The subject pronoun of each person in :data:`PERSONS` (the third: él or ella).
 SUBJECTS: tuple[str, ...] = ("yo", "tú", "él/ella")
 
-#: The 15 columns of the count matrix: ``(tense, person)`` pairs, tense-major.
+#: The 15 columns of the count matrix, ``(tense, person)`` pairs, tense-major.
 FORMS: tuple[tuple[str, str], ...] = tuple((t, p) for t in TENSES for p in PERSONS)
 
 # Regular endings for 1sg, 2sg, 3sg. Present, preterite and imperfect attach to the stem
@@ -303,7 +303,7 @@ COMPLEMENTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
 # The generative model
 # ---------------------------------------------------------------------------------------
 
-#: The verbs from most to least frequent: rank 1 first (the Zipf law's ranks).
+#: The verbs from most to least frequent, rank 1 first (the Zipf law's ranks).
 FREQUENCY_ORDER: tuple[str, ...] = IRREGULAR + (
     "hablar", "vivir", "trabajar", "comer", "estudiar", "recibir",
     "aprender", "caminar", "decidir", "beber", "vender", "subir",
@@ -334,7 +334,7 @@ PERSON_PREFERENCES: Mapping[str, tuple[float, ...]] = MappingProxyType({
     "irregular": (0.25, 0.12, 0.63),
 })
 
-#: Concentration of the per-verb Dirichlet draws around the typical distributions: a
+#: Concentration of the per-verb Dirichlet draws around the typical distributions; a
 #: verb's tense distribution is drawn from ``Dirichlet(DIRICHLET_CONCENTRATION * p)``.
 DIRICHLET_CONCENTRATION: float = 60.0
 

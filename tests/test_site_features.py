@@ -1,0 +1,53 @@
+"""Features of the built website a reader relies on, checked in headless Chromium:
+offline search, dark mode, provenance."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from browsing import PageVisit
+
+pytestmark = pytest.mark.browser
+
+
+def test_search_finds_eckart_offline(base_url, browser):
+    visit = PageVisit(browser, f"{base_url}/search.html?q=Eckart")
+    visit.page.wait_for_selector("#search-results li", timeout=20_000)
+    hits = visit.page.locator("#search-results li a").all_inner_texts()
+    visit.close()
+    assert any("rank" in hit.lower() for hit in hits), hits
+    assert not visit.outside_requests
+
+
+def test_pages_say_when_and_with_what_they_were_built(site_dir):
+    import svdcourse
+
+    for page in (site_dir / "book").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert f"svdcourse {svdcourse.__version__}" in text, page.name
+        assert f"numpy {np.__version__}" in text, page.name
+
+
+def test_figures_stay_readable_in_dark_mode(base_url, browser):
+    """In dark mode, a figure keeps its light background: its pixels contrast with the page."""
+    from PIL import Image
+
+    visit = PageVisit(browser, f"{base_url}/book/rotations_and_scalings.html",
+                      color_scheme="dark")
+    visit.page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    figure = visit.page.locator("figure img").first
+    figure.scroll_into_view_if_needed()
+    shot = Image.open(io.BytesIO(figure.screenshot())).convert("L")
+    page_background = visit.page.evaluate(
+        "getComputedStyle(document.body).backgroundColor")
+    visit.close()
+    pixels = np.asarray(shot, dtype=float) / 255
+    rgb = [int(v) for v in page_background[page_background.index("(") + 1:-1].split(",")[:3]]
+    background_luminance = float(np.mean(rgb)) / 255
+    assert background_luminance < 0.3, f"dark mode not active: body is {page_background}"
+    # the figure's own background is light and its ink dark: strong contrast inside it
+    assert np.median(pixels) > 0.8
+    assert pixels.min() < 0.35
