@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 import yaml
@@ -60,29 +61,44 @@ def test_the_wheel_is_offered(site_dir):
     assert len(wheels) == 1, "the site should carry exactly one svdcourse wheel"
 
 
+class LinkCollector(HTMLParser):
+    """The ``href`` and ``src`` attributes of a page's elements (not text that looks like one)."""
+
+    def __init__(self):
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.targets += [value for name, value in attrs if name in {"href", "src"} and value]
+
+
 def test_internal_links_resolve(site_dir):
     """Every relative link and resource of every page points at a file of the built site."""
-    attribute = re.compile(r"""\b(?:href|src)=["']([^"'#?]+)[^"']*["']""")
     broken = []
     for page in site_dir.rglob("*.html"):
         if page.relative_to(site_dir).parts[0] == "_static":
             continue  # theme templates, not pages
-        for target in attribute.findall(page.read_text(encoding="utf-8")):
-            if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
-                continue  # external links (mailto:, https:, data:) are not served by the site
+        collector = LinkCollector()
+        collector.feed(page.read_text(encoding="utf-8"))
+        for target in collector.targets:
+            target = target.split("#", 1)[0].split("?", 1)[0]
+            if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+                continue  # same-page anchors and external links (mailto:, https:, data:)
             if not (page.parent / target).resolve().exists():
                 broken.append(f"{page.relative_to(site_dir)} -> {target}")
     assert not broken, "broken links:\n" + "\n".join(broken[:20])
 
 
-def test_student_guide_offers_wheel_and_lab_downloads(site_dir):
-    html = (site_dir / "book" / "student_guide.html").read_text(encoding="utf-8")
+def test_labs_page_offers_the_wheel_and_every_student_notebook(root, site_dir):
+    html = (site_dir / "book" / "labs.html").read_text(encoding="utf-8")
     wheel = re.search(r'href="\.\./(svdcourse-[^"]+\.whl)"\s+download', html)
     assert wheel and (site_dir / wheel.group(1)).is_file()
-    labs = re.findall(r'<a class="reference download internal" download="" href="([^"]+\.ipynb)"',
-                      html)
-    assert labs, "no lab notebook offered for download"
-    for href in labs:
+    offered = re.findall(
+        r'<a class="reference download internal" download="" href="([^"]+\.ipynb)"', html)
+    names = {href.rsplit("/", 1)[-1] for href in offered}
+    expected = {f"{lab.name}.ipynb" for lab in (root / "labs").iterdir() if lab.is_dir()}
+    assert names == expected, "the Labs page must offer exactly the labs in labs/"
+    for href in offered:
         notebook = (site_dir / "book" / href).resolve()
-        assert notebook.is_file()
-        assert "BEGIN SOLUTION" not in notebook.read_text(encoding="utf-8")
+        text = notebook.read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text

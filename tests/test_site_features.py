@@ -4,6 +4,7 @@ offline search, dark mode, provenance."""
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -51,3 +52,28 @@ def test_figures_stay_readable_in_dark_mode(base_url, browser):
     # the figure's own background is light and its ink dark: strong contrast inside it
     assert np.median(pixels) > 0.8
     assert pixels.min() < 0.35
+
+
+def test_lab_notebooks_download_as_files(site_dir, base_url, browser):
+    """A lab link on the Labs page downloads the notebook instead of showing its JSON."""
+    visit = PageVisit(browser, f"{base_url}/book/labs.html")
+    link = visit.page.locator("a.download[href$='.ipynb']").first
+    with visit.page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    content = open(download.path(), encoding="utf-8").read()
+    visit.close()
+    assert download.suggested_filename.endswith(".ipynb")
+    assert '"nbformat"' in content
+
+
+def test_every_chapter_links_to_its_lab_and_back(root, site_dir):
+    labs_page = (site_dir / "book" / "labs.html").read_text(encoding="utf-8")
+    for lab in sorted(p.name for p in (root / "labs").iterdir() if p.is_dir()):
+        section = labs_page.split(f'id="lab-{lab.replace("_", "-")}"', 1)
+        assert len(section) == 2, f"{lab} has no section on the Labs page"
+        chapter = re.search(r'<a class="reference internal" href="([a-z_]+\.html)', section[1])
+        assert chapter, f"the Labs page does not link {lab} to its chapter"
+        chapter_html = (site_dir / "book" / chapter.group(1)).read_text(encoding="utf-8")
+        assert "labs.html#lab-" + lab.replace("_", "-") in chapter_html, (
+            f"{chapter.group(1)} does not link to {lab}")
