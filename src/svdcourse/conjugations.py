@@ -127,6 +127,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+from svdcourse._rng import as_generator
+
 __all__ = [
     "VERBS",
     "REGULAR",
@@ -341,20 +343,6 @@ DIRICHLET_CONCENTRATION: float = 60.0
 _SUBJECT_WORDS = ("Yo", "Tú")  # 1sg, 2sg; the third person takes "Él" or "Ella"
 
 
-def _as_rng(rng) -> np.random.Generator:
-    """Normalise ``rng`` (None, an int, a SeedSequence or a Generator) to a Generator."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, bool) or not (
-        rng is None or isinstance(rng, (Integral, np.random.SeedSequence))
-    ):
-        raise TypeError(
-            f"rng must be None, an int seed or a numpy Generator; got {type(rng).__name__} "
-            f"{rng!r}. Pass a seed such as rng=0 for a reproducible corpus."
-        )
-    return np.random.default_rng(rng)
-
-
 def _sample(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Indices drawn row by row: ``cumulative`` holds cumulative probabilities (last 1)."""
     return (u[:, None] >= cumulative).sum(axis=1)
@@ -373,7 +361,7 @@ def _generate(n_sentences: int, rng) -> tuple[list[str], np.ndarray, np.ndarray]
     n = int(n_sentences)
     if n < 0:
         raise ValueError(f"n_sentences must be 0 or more; got {n}.")
-    gen = _as_rng(rng)
+    gen = as_generator(rng, "a reproducible corpus")
 
     # 1. Per-verb distributions, in the order of VERBS: all tense draws, then all person draws.
     tense_p = np.array([

@@ -11,11 +11,12 @@ and reading off components, variances and scores is the reader's job (and the la
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
+
+from svdcourse._rng import as_generator
 
 __all__ = [
     "GENRES",
@@ -107,20 +108,6 @@ class MovieRatings(NamedTuple):
     tastes: NDArray[np.float64]
 
 
-def _as_rng(rng) -> np.random.Generator:
-    """Normalise ``rng`` (None, an int, a SeedSequence or a Generator) to a Generator."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, bool) or not (
-        rng is None or isinstance(rng, (Integral, np.random.SeedSequence))
-    ):
-        raise TypeError(
-            f"rng must be None, an int seed or a numpy Generator; got {type(rng).__name__} "
-            f"{rng!r}. Pass a seed such as rng=0 for reproducible ratings."
-        )
-    return np.random.default_rng(rng)
-
-
 def movie_ratings(rng=0) -> MovieRatings:
     """A synthetic students-by-movies ratings matrix driven by four hidden genre tastes.
 
@@ -191,7 +178,7 @@ def movie_ratings(rng=0) -> MovieRatings:
     >>> bool((movie_ratings(rng=3).ratings == movie_ratings(rng=3).ratings).all())
     True
     """
-    generator = _as_rng(rng)
+    generator = as_generator(rng, "reproducible ratings")
     n_genres, n_movies = len(GENRES), len(_MOVIES)
 
     cholesky = np.linalg.cholesky(_TASTE_CORRELATION)
