@@ -102,3 +102,35 @@ def test_labs_page_offers_the_wheel_and_every_student_notebook(root, site_dir):
         notebook = (site_dir / "book" / href).resolve()
         text = notebook.read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+
+
+class HeadingCollector(HTMLParser):
+    """The heading levels inside a page's main article, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0  # > 0 while inside <article>
+        self.levels: list[int] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.depth += 1
+        elif self.depth and re.fullmatch(r"h[1-6]", tag):
+            self.levels.append(int(tag[1]))
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+
+
+def test_pages_declare_language_and_keep_heading_order(site_dir):
+    """Accessibility basics: ``lang`` is set; one h1 per page; no heading level is skipped."""
+    for page in (site_dir / "book").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert re.search(r'<html[^>]* lang="en"', html), f"{page.name}: no page language"
+        collector = HeadingCollector()
+        collector.feed(html)
+        levels = collector.levels
+        assert levels and levels[0] == 1 and levels.count(1) == 1, f"{page.name}: {levels}"
+        for previous, level in zip(levels, levels[1:]):
+            assert level <= previous + 1, f"{page.name}: h{previous} followed by h{level}"
