@@ -42,7 +42,7 @@ book: $(STAMP) wheel  ## build the website into _build/html (warnings are errors
 
 # Debian packages the tests need. As root (these machines, CI) they are installed when missing;
 # elsewhere the tests that need them are skipped with a message naming the package.
-DEBIAN_PACKAGES := chromium
+DEBIAN_PACKAGES := chromium postgresql
 system-packages:  ## install the Debian packages the tests need (as root, when missing)
 	@missing=""; \
 	for pkg in $(DEBIAN_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
@@ -69,8 +69,9 @@ serve: book  ## serve the built website on localhost
 lab: $(STAMP)  ## open JupyterLab on labs/, the way a student works
 	$(BIN)/jupyter lab --notebook-dir=labs
 
-bench: $(STAMP)  ## measure build and lab run times
+bench: $(STAMP)  ## measure build, page sizes, lab run times and grading throughput
 	$(BIN)/python tests/benchmarks/bench.py
+	$(BIN)/python tests/benchmarks/bench_grading.py
 
 clean:  ## remove build output (keeps .venv)
 	rm -rf _build .pytest_cache
