@@ -134,3 +134,19 @@ def test_pages_declare_language_and_keep_heading_order(site_dir):
         assert levels and levels[0] == 1 and levels.count(1) == 1, f"{page.name}: {levels}"
         for previous, level in zip(levels, levels[1:]):
             assert level <= previous + 1, f"{page.name}: h{previous} followed by h{level}"
+
+
+def test_every_chapter_opens_with_goals_and_closes_with_a_summary(root, site_dir):
+    """Chapters state prerequisites and learning goals first, a summary and a lab link last."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    chapters = [c["file"] for part in toc["parts"] if part["caption"] == "The intuitions"
+                for c in part["chapters"]]
+    assert len(chapters) == 8
+    for doc in chapters:
+        text = (site_dir / f"{doc}.html").read_text(encoding="utf-8")
+        article = text[text.index("<article"):text.index("</article>")]
+        body = re.sub(r"<[^>]+>", " ", article)
+        goals, summary = body.find("You will learn"), body.find("Summary")
+        assert 0 <= goals < summary, f"{doc}: learning goals and summary missing or misplaced"
+        assert "Prerequisites" in body[: summary], f"{doc}: no prerequisites"
+        assert 'href="labs.html#lab-' in article, f"{doc}: no link to its lab"
