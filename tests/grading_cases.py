@@ -25,14 +25,14 @@ Cases (``FULL_MATRIX``; ``SUBSET`` for the other labs):
 from __future__ import annotations
 
 import copy
-import importlib.util
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-WRONG_DIR = Path(__file__).resolve().parent / "wrong_answers"
+from wrong_answers import load as load_wrong_answers
+
 
 FULL_MATRIX = [
     "correct", "blank", "wrong", "loop_top", "loop_in_function", "kernel_crash", "huge_output",
@@ -57,16 +57,6 @@ class Expected:
 
 def meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def wrong_module(lab: str):
-    path = WRONG_DIR / f"{lab}.py"
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location(f"_grading_wrong_{lab}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def functions(released) -> list[str]:
@@ -97,7 +87,7 @@ def correct_notebook(source, released):
 
 def wrong_source(lab: str, function: str, index: int) -> str | None:
     """Answer-cell source defining ``function`` as its ``index``-th known wrong answer."""
-    module = wrong_module(lab)
+    module = load_wrong_answers(lab)
     if module is None or function not in getattr(module, "WRONG_ANSWERS", {}):
         return None
     answers = module.WRONG_ANSWERS[function]
@@ -109,7 +99,7 @@ def wrong_source(lab: str, function: str, index: int) -> str | None:
 
 
 def n_wrong(lab: str) -> int:
-    module = wrong_module(lab)
+    module = load_wrong_answers(lab)
     if module is None:
         return 0
     return max((len(v) for v in module.WRONG_ANSWERS.values()), default=0)

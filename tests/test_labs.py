@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import functools
 import html
-import importlib.util
 import json
 import os
 import re
@@ -53,10 +52,10 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, skip_or_fail
+from wrong_answers import load as load_wrong_answers
 
 SOLUTIONS = ROOT / "solutions"
 RELEASED = ROOT / "labs"
-WRONG_DIR = Path(__file__).resolve().parent / "wrong_answers"
 NBGRADER = Path(sys.executable).parent / "nbgrader"
 NBGRADER_TIMEOUT = 300  # seconds, per nbgrader command
 
@@ -186,18 +185,6 @@ def solution_regions(lab: str) -> list[tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=None)
-def wrong_answers(lab: str):
-    """The module ``tests/wrong_answers/<lab>.py``, or None when it does not exist."""
-    path = WRONG_DIR / f"{lab}.py"
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location(f"_wrong_answers_{lab}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@functools.lru_cache(maxsize=None)
 def reference_namespace(lab: str) -> dict:
     """Run every code cell of the source notebook except the test cells, in order."""
     namespace: dict = {"__name__": f"__{lab}__"}
@@ -313,8 +300,8 @@ def test_cells_follow_the_naming_convention(lab):
             assert "hidden" not in name.lower(), f"cell name {name!r} talks about hidden tests"
 
 
-def test_every_graded_function_has_wrong_answers(lab):
-    module = wrong_answers(lab)
+def test_every_graded_function_has_load_wrong_answers(lab):
+    module = load_wrong_answers(lab)
     assert module is not None, f"tests/wrong_answers/{lab}.py is missing"
     functions = graded_functions(source_notebook(lab))
     for function in functions:
@@ -353,7 +340,7 @@ def test_reference_passes_every_test_cell(lab):
 
 
 def test_wrong_answers_are_rejected(lab):
-    module = wrong_answers(lab)
+    module = load_wrong_answers(lab)
     if module is None:
         pytest.fail(f"tests/wrong_answers/{lab}.py is missing")
     accepted = []
@@ -370,7 +357,7 @@ def test_wrong_answers_are_rejected(lab):
 
 
 def test_other_right_answers_are_accepted(lab):
-    module = wrong_answers(lab)
+    module = load_wrong_answers(lab)
     rejected = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
