@@ -538,3 +538,23 @@ def test_blank_scores_zero(lab, graded):
     assert scores, "no autograded cells found for the blank submission"
     nonzero = {name: s for name, s in scores.items() if s[0] != 0}
     assert not nonzero, f"the unanswered notebook earns points (auto_score, max): {nonzero}"
+
+
+def test_wrong_answer_modules_are_self_contained(lab):
+    """The grading tests paste a wrong-answer module whole into a student notebook, so it may
+    import only what a student's kernel has (the standard library, numpy, scipy, scikit-learn
+    and svdcourse), never the test suite's own modules."""
+    import ast
+
+    path = ROOT / "tests" / "wrong_answers" / f"{lab}.py"
+    allowed = {"__future__", "numpy", "scipy", "sklearn", "svdcourse", "collections", "math",
+               "re", "itertools", "functools", "warnings"}
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            assert name.split(".")[0] in allowed, f"{path.name} imports {name}"

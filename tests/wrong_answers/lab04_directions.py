@@ -8,11 +8,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from wrong_answers import rotate_repeated
-
 # --------------------------------------------------------------------------------------
 # helpers: other valid choices of singular vectors
 # --------------------------------------------------------------------------------------
+
+
+def _rotate_repeated(U, s, Vt):
+    """Mix the singular vectors inside each group of equal singular values by a rotation.
+
+    For a repeated singular value any orthonormal basis of its subspace is right, as long as
+    the u's and v's are rotated together; this picks another one than LAPACK does, so that
+    "other right answers" exercise the tests' tolerance of that freedom.
+    """
+    U, Vt = U.copy(), Vt.copy()
+    tol = 1e-8 * max(float(s[0]), 1.0) if len(s) else 0.0
+    start = 0
+    for i in range(1, len(s) + 1):
+        if i == len(s) or s[i - 1] - s[i] > tol:
+            size = i - start
+            if size > 1:
+                angle = 0.7
+                R = np.eye(size)
+                R[:2, :2] = [[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]
+                block = slice(start, i)
+                U[:, block] = U[:, block] @ R
+                Vt[block] = R.T @ Vt[block]
+            start = i
+    return U, s, Vt
 
 
 def _svd(M):
@@ -153,7 +175,7 @@ def contrib_flipped(M, x):
 
 
 def contrib_rotated_repeated(M, x):
-    U, s, Vt = rotate_repeated(*_svd(M))
+    U, s, Vt = _rotate_repeated(*_svd(M))
     return s * (Vt @ np.asarray(x, float)), U
 
 
