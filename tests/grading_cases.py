@@ -44,6 +44,44 @@ SUBSET = ["correct", "blank", "wrong_first", "invalid_json", "duplicated_cells",
           "transformer_exploit"]
 
 
+#: The cheating cases: the code appended to an answer cell, and what the submission must end
+#: with besides zero on every test cell and a flag.
+CHEATS = {
+    "transformer_exploit": (
+        "\nget_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n",
+        {"reason": "did not run"}),
+    "numpy_patch": (
+        "\nimport numpy\n"
+        "numpy.allclose = lambda *args, **kwargs: True\n"
+        "numpy.isclose = lambda a, b, *args, **kwargs: numpy.ones(numpy.shape(a), bool)\n"
+        "numpy.testing.assert_allclose = lambda *args, **kwargs: None\n"
+        "numpy.testing.assert_array_almost_equal = lambda *args, **kwargs: None\n",
+        {}),
+    "checks_patch": (
+        "\nimport svdcourse.checks as _checks\n"
+        "for _name in _checks.__all__:\n"
+        "    if _name != 'check_call':\n"
+        "        setattr(_checks, _name, lambda *args, **kwargs: None)\n"
+        "_checks.check_call = lambda f, *args, hint=None, **kwargs: f(*args, **kwargs)\n",
+        {"reason": "tampering"}),
+    "sys_modules_patch": (
+        "\nimport sys, types\n"
+        "_fake = types.ModuleType('svdcourse.checks')\n"
+        "_fake.__getattr__ = lambda name: (lambda *args, **kwargs: "
+        "args[0](*args[1:]) if name == 'check_call' else None)\n"
+        "sys.modules['svdcourse.checks'] = _fake\n",
+        {"reason": "tampering"}),
+    "builtins_patch": (
+        "\nimport builtins\n"
+        "class _Quiet(Exception):\n    pass\n"
+        "builtins.AssertionError = _Quiet\n"
+        "_real_isinstance = builtins.isinstance\n"
+        "builtins.isinstance = lambda obj, cls: True\n",
+        # patching builtins may break the kernel itself: any status, but zero and flagged
+        {"status": None}),
+}
+
+
 @dataclass
 class Expected:
     """What a submission must end with."""
@@ -219,63 +257,14 @@ def build_class(lab: str, source_path: Path, released_path: Path, submitted: Pat
             nb.cells = cells
             write(nb, folder(case), name)
             expected[case] = Expected(full, notes=["appears 2 times"])
-        elif case == "transformer_exploit":
+        elif case in CHEATS:
+            # wrong answers everywhere, and a trick appended to the first answer cell
+            trick, outcome = CHEATS[case]
             for f in funcs:
                 with_wrong(nb, f)
-            cell = answer_cell(nb, funcs[0])
-            cell.source += ("\nget_ipython().input_transformers_cleanup.append("
-                            "lambda lines: ['pass\\n'])\n")
+            answer_cell(nb, funcs[0]).source += trick
             write(nb, folder(case), name)
-            expected[case] = Expected({t: 0 for t in tests}, flagged=True, reason="did not run")
-        elif case == "numpy_patch":
-            for f in funcs:
-                with_wrong(nb, f)
-            cell = answer_cell(nb, funcs[0])
-            cell.source += (
-                "\nimport numpy\n"
-                "numpy.allclose = lambda *args, **kwargs: True\n"
-                "numpy.isclose = lambda a, b, *args, **kwargs: numpy.ones(numpy.shape(a), bool)\n"
-                "numpy.testing.assert_allclose = lambda *args, **kwargs: None\n"
-                "numpy.testing.assert_array_almost_equal = lambda *args, **kwargs: None\n")
-            write(nb, folder(case), name)
-            expected[case] = Expected({t: 0 for t in tests}, flagged=True)
-        elif case == "checks_patch":
-            for f in funcs:
-                with_wrong(nb, f)
-            cell = answer_cell(nb, funcs[0])
-            cell.source += (
-                "\nimport svdcourse.checks as _checks\n"
-                "for _name in _checks.__all__:\n"
-                "    if _name != 'check_call':\n"
-                "        setattr(_checks, _name, lambda *args, **kwargs: None)\n"
-                "_checks.check_call = lambda f, *args, hint=None, **kwargs: f(*args, **kwargs)\n")
-            write(nb, folder(case), name)
-            expected[case] = Expected({t: 0 for t in tests}, flagged=True, reason="tampering")
-        elif case == "sys_modules_patch":
-            for f in funcs:
-                with_wrong(nb, f)
-            cell = answer_cell(nb, funcs[0])
-            cell.source += (
-                "\nimport sys, types\n"
-                "_fake = types.ModuleType('svdcourse.checks')\n"
-                "_fake.__getattr__ = lambda name: (lambda *args, **kwargs: "
-                "args[0](*args[1:]) if name == 'check_call' else None)\n"
-                "sys.modules['svdcourse.checks'] = _fake\n")
-            write(nb, folder(case), name)
-            expected[case] = Expected({t: 0 for t in tests}, flagged=True, reason="tampering")
-        elif case == "builtins_patch":
-            for f in funcs:
-                with_wrong(nb, f)
-            cell = answer_cell(nb, funcs[0])
-            cell.source += (
-                "\nimport builtins\n"
-                "class _Quiet(Exception):\n    pass\n"
-                "builtins.AssertionError = _Quiet\n"
-                "_real_isinstance = builtins.isinstance\n"
-                "builtins.isinstance = lambda obj, cls: True\n")
-            write(nb, folder(case), name)
-            # patching builtins may break the kernel itself: any status, but zero and flagged
-            expected[case] = Expected({t: 0 for t in tests}, flagged=True, status=None)
+            expected[case] = Expected({t: 0 for t in tests}, flagged=True, **outcome)
         else:
             raise ValueError(f"unknown case {case!r}")
     return expected
