@@ -253,6 +253,7 @@ class Course:
         app.create_assignment = True
         app.log.setLevel("ERROR")
         _quiet_nbgrader()
+        _put_interpreter_on_path()
         cwd = os.getcwd()
         try:
             app.start()
@@ -297,3 +298,11 @@ def python_env(repo: Path) -> dict[str, str]:
     env.setdefault("MPLBACKEND", "Agg")
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
+
+
+def _put_interpreter_on_path() -> None:
+    """Let nbgrader find ``alembic``, which it runs by name to create a gradebook, even when
+    the environment holding this package was not activated (``.venv/bin/svdcourse-grade``)."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join(filter(None, [bin_dir, os.environ.get("PATH")]))
