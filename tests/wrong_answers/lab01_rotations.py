@@ -167,6 +167,17 @@ def _complete(U_r, m, k):
     return np.hstack([U_r, Q[:, U_r.shape[1]:k]])
 
 
+def _eig_top(A):
+    """The first steps of every eigh route: ``(A, m, k, s, V)`` with the top ``k = min(m, n)``
+    eigenpairs of ``A^T A`` in descending order and ``s`` their square roots."""
+    A = np.asarray(A, float)
+    m, n = A.shape
+    k = min(m, n)
+    eigenvalues, V = np.linalg.eigh(A.T @ A)
+    s = np.sqrt(np.clip(eigenvalues[::-1][:k], 0.0, None))
+    return A, m, k, s, V[:, ::-1][:, :k]
+
+
 def eig_ascending(A):
     A = np.asarray(A, float)
     m, n = A.shape
@@ -197,23 +208,13 @@ def eig_missing_sqrt(A):
 
 
 def eig_no_division(A):
-    A = np.asarray(A, float)
-    m, n = A.shape
-    k = min(m, n)
-    eigenvalues, V = np.linalg.eigh(A.T @ A)
-    s = np.sqrt(np.clip(eigenvalues[::-1][:k], 0.0, None))
-    V = V[:, ::-1][:, :k]
+    A, m, k, s, V = _eig_top(A)
     U = A @ V  # forgot to divide by s_i
     return U, s, V.T
 
 
 def eig_divides_by_zero(A):
-    A = np.asarray(A, float)
-    m, n = A.shape
-    k = min(m, n)
-    eigenvalues, V = np.linalg.eigh(A.T @ A)
-    s = np.sqrt(np.clip(eigenvalues[::-1][:k], 0.0, None))
-    V = V[:, ::-1][:, :k]
+    A, m, k, s, V = _eig_top(A)
     with np.errstate(divide="ignore", invalid="ignore"):
         U = A @ V / s  # no special case for s_i = 0: nan, inf or noise
     return U, s, V.T
@@ -233,12 +234,7 @@ def eig_v_from_aat(A):
 
 
 def eig_returns_v(A):
-    A = np.asarray(A, float)
-    m, n = A.shape
-    k = min(m, n)
-    eigenvalues, V = np.linalg.eigh(A.T @ A)
-    s = np.sqrt(np.clip(eigenvalues[::-1][:k], 0.0, None))
-    V = V[:, ::-1][:, :k]
+    A, m, k, s, V = _eig_top(A)
     r = int(np.sum(s > 1e-6 * max(s.max(initial=0.0), 1e-300)))
     s[r:] = 0.0
     U_r = A @ V[:, :r] / s[:r]
@@ -261,12 +257,7 @@ def eig_full(A):
 
 def _eig_right(A, complete, keep_tiny=False, flip=False, rotate=False):
     """A correct svd_via_eig with a choice of completion and of singular vectors."""
-    A = np.asarray(A, float)
-    m, n = A.shape
-    k = min(m, n)
-    eigenvalues, V = np.linalg.eigh(A.T @ A)
-    s = np.sqrt(np.clip(eigenvalues[::-1][:k], 0.0, None))
-    V = V[:, ::-1][:, :k]
+    A, m, k, s, V = _eig_top(A)
     r = int(np.sum(s > 1e-6 * s[0])) if k and s[0] > 0 else 0
     if not keep_tiny:
         s[r:] = 0.0

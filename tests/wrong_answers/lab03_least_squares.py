@@ -253,6 +253,19 @@ def _check_bound(max_norm):
         raise ValueError("max_norm must be >= 0")
 
 
+def _start(A, b, max_norm):
+    """The opening the bisection variants share: the SVD parts, and the answer itself when
+    the bound is inactive (the least-squares solution fits) or zero."""
+    _check_bound(max_norm)
+    s, b_u, V = _parts(A, b)
+    x_ls = V @ (b_u / s)
+    if np.linalg.norm(x_ls) <= max_norm:
+        return s, b_u, V, x_ls
+    if max_norm == 0:
+        return s, b_u, V, np.zeros(V.shape[0])
+    return s, b_u, V, None
+
+
 def constrained_rescale_ls(A, b, max_norm):
     _check_bound(max_norm)
     s, b_u, V = _parts(A, b)
@@ -297,26 +310,18 @@ def constrained_truncate_until_fits(A, b, max_norm):
 
 
 def constrained_loose_bisection(A, b, max_norm):
-    _check_bound(max_norm)
-    s, b_u, V = _parts(A, b)
-    x_ls = V @ (b_u / s)
-    if np.linalg.norm(x_ls) <= max_norm:
-        return x_ls
-    if max_norm == 0:
-        return np.zeros(V.shape[0])
+    s, b_u, V, early = _start(A, b, max_norm)
+    if early is not None:
+        return early
     lam = _bisect(lambda lam: np.linalg.norm(s * b_u / (s**2 + lam)), max_norm,
                   np.linalg.norm(s * b_u) / max_norm, rel_tol=1e-4)  # stops far too early
     return V @ (s * b_u / (s**2 + lam))
 
 
 def constrained_wrong_factor(A, b, max_norm):
-    _check_bound(max_norm)
-    s, b_u, V = _parts(A, b)
-    x_ls = V @ (b_u / s)
-    if np.linalg.norm(x_ls) <= max_norm:
-        return x_ls
-    if max_norm == 0:
-        return np.zeros(V.shape[0])
+    s, b_u, V, early = _start(A, b, max_norm)
+    if early is not None:
+        return early
 
     def x_at(lam):
         return V @ (b_u / (s + lam))  # 1 / (s + lam) instead of s / (s^2 + lam)
@@ -356,13 +361,9 @@ def constrained_normal_equations(A, b, max_norm):
 def constrained_right_brentq(A, b, max_norm):
     from scipy.optimize import brentq
 
-    _check_bound(max_norm)
-    s, b_u, V = _parts(A, b)
-    x_ls = V @ (b_u / s)
-    if np.linalg.norm(x_ls) <= max_norm:
-        return x_ls
-    if max_norm == 0:
-        return np.zeros(V.shape[0])
+    s, b_u, V, early = _start(A, b, max_norm)
+    if early is not None:
+        return early
 
     def gap(lam):
         return np.linalg.norm(s * b_u / (s**2 + lam)) - max_norm
@@ -373,13 +374,9 @@ def constrained_right_brentq(A, b, max_norm):
 
 def constrained_right_log_bisection(A, b, max_norm):
     """Bisection on log(lam), stopped once the norm is within 1e-10 (relative)."""
-    _check_bound(max_norm)
-    s, b_u, V = _parts(A, b)
-    x_ls = V @ (b_u / s)
-    if np.linalg.norm(x_ls) <= max_norm:
-        return x_ls
-    if max_norm == 0:
-        return np.zeros(V.shape[0])
+    s, b_u, V, early = _start(A, b, max_norm)
+    if early is not None:
+        return early
 
     def norm_at(lam):
         return np.linalg.norm(s * b_u / (s**2 + lam))
@@ -401,13 +398,9 @@ def constrained_right_log_bisection(A, b, max_norm):
 
 def constrained_right_newton(A, b, max_norm):
     """Newton's method on 1 / ||x(lam)|| - 1 / max_norm (nearly linear in lam), from lam = 0."""
-    _check_bound(max_norm)
-    s, b_u, V = _parts(A, b)
-    x_ls = V @ (b_u / s)
-    if np.linalg.norm(x_ls) <= max_norm:
-        return x_ls
-    if max_norm == 0:
-        return np.zeros(V.shape[0])
+    s, b_u, V, early = _start(A, b, max_norm)
+    if early is not None:
+        return early
     lam = 0.0
     for _ in range(100):
         coords = s * b_u / (s**2 + lam)
