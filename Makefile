@@ -21,11 +21,11 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml instructor/pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10 or newer is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,book,grading,test]"
+	$(BIN)/python -m pip install --quiet -e ".[lab,book,test]" -e ./instructor
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (svdcourse)" >/dev/null
 	touch $@
 

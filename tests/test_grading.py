@@ -1,4 +1,4 @@
-"""The instructor's grading tool, ``svdcourse-grade`` (``src/svdcourse/grading``).
+"""The instructor's grading tool, ``svdcourse-grade`` (``instructor/src/svdcourse_grade``).
 
 An adversarial class (``tests/grading_cases.py``) is graded in parallel in a temporary course
 directory: the full matrix for lab 1, a representative subset for every other lab in
@@ -25,10 +25,10 @@ import pytest
 from conftest import ROOT, skip_or_fail
 from grading_cases import FULL_MATRIX, SUBSET, build_class
 
-pytest.importorskip("nbgrader", reason="nbgrader is not installed (the grading extra)")
+pytest.importorskip("nbgrader", reason="nbgrader is not installed (pip install -e ./instructor)")
 
-from svdcourse.grading.autograde import autograde  # noqa: E402
-from svdcourse.grading.course import Course, lab_ids  # noqa: E402
+from svdcourse_grade.autograde import autograde  # noqa: E402
+from svdcourse_grade.course import Course, lab_ids  # noqa: E402
 
 LABS = lab_ids(ROOT / "solutions")
 FIRST = "lab01_rotations"
@@ -226,7 +226,7 @@ def _page_text(page: Path) -> str:
 def test_feedback_shows_code_and_scores_but_no_hidden_test_and_nothing_from_the_web(graded_first):
     import re
 
-    from svdcourse.grading.feedback import MATHJAX_NAME, generate_feedback, mathjax_file
+    from svdcourse_grade.feedback import MATHJAX_NAME, generate_feedback, mathjax_file
 
     course = graded_first["course"]
     students = ["correct", "wrong_0", "blank", "transformer_exploit", "kernel_crash"]
@@ -259,7 +259,7 @@ def _read_csv(path: Path) -> dict[str, dict[str, str]]:
 
 
 def test_export_gives_reasons_and_says_manual_grading_is_pending(graded_first):
-    from svdcourse.grading.export import export_grades
+    from svdcourse_grade.export import export_grades
 
     course = graded_first["course"]
     full, lms = export_grades(course, FIRST)
@@ -277,7 +277,7 @@ def test_export_gives_reasons_and_says_manual_grading_is_pending(graded_first):
 
 
 def test_report_has_tables_pictures_and_flagged_submissions(graded_first):
-    from svdcourse.grading.report import build_report
+    from svdcourse_grade.report import build_report
 
     report = build_report(graded_first["course"], FIRST)
     for picture in report["pictures"]:
@@ -292,8 +292,8 @@ def test_report_has_tables_pictures_and_flagged_submissions(graded_first):
 
 
 def test_manual_grading_round_trip(graded_first):
-    from svdcourse.grading.export import export_grades
-    from svdcourse.grading.manual import export_manual, import_manual
+    from svdcourse_grade.export import export_grades
+    from svdcourse_grade.manual import export_manual, import_manual
 
     course = graded_first["course"]
     files = export_manual(course, FIRST)
@@ -330,7 +330,7 @@ def test_manual_grading_round_trip(graded_first):
 
 
 def test_collect_imports_files_and_folders_and_reports_the_rest(tmp_path):
-    from svdcourse.grading.collect import collect
+    from svdcourse_grade.collect import collect
 
     released = ROOT / "labs" / FIRST / f"{FIRST}.ipynb"
     export = tmp_path / "export"
@@ -359,7 +359,7 @@ def test_release_generates_the_student_version_and_a_zip(tmp_path):
 
     import nbformat
 
-    from svdcourse.grading.release import release
+    from svdcourse_grade.release import release
 
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "solutions" / FIRST, repo / "solutions" / FIRST)
@@ -376,7 +376,7 @@ def test_release_generates_the_student_version_and_a_zip(tmp_path):
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     command = Path(sys.executable).parent / "svdcourse-grade"
     if not command.exists():
-        skip_or_fail("svdcourse-grade is not installed (pip install -e '.[grading]')")
+        skip_or_fail("svdcourse-grade is not installed (pip install -e ./instructor)")
     return subprocess.run([str(command), *args], cwd=cwd, capture_output=True, text=True,
                           timeout=300, env=dict(os.environ))
 
@@ -402,7 +402,7 @@ def test_command_line_grades_a_small_class_end_to_end(tmp_path):
 
 
 def test_import_svdcourse_does_not_import_nbgrader():
-    code = ("import sys, svdcourse, svdcourse.checks, svdcourse.grading; "
+    code = ("import sys, svdcourse, svdcourse.checks, svdcourse_grade; "
             "assert 'nbgrader' not in sys.modules, 'nbgrader imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
@@ -437,7 +437,7 @@ def postgres_url():
     try:
         import psycopg2  # noqa: F401
     except ImportError:
-        skip_or_fail("psycopg2 is not installed (pip install -e '.[grading]')")
+        skip_or_fail("psycopg2 is not installed (pip install -e ./instructor)")
     bin_dir = initdb[-1].parent
     as_root = os.geteuid() == 0
     if as_root and not shutil.which("runuser"):
@@ -475,7 +475,7 @@ def test_postgresql_gradebook(postgres_url, tmp_path):
     problems = check_class(graded)
     assert not problems, "\n".join(problems)
     assert not list(course.root.glob("*.db")), "a SQLite file was written despite --db"
-    from svdcourse.grading.export import export_grades
+    from svdcourse_grade.export import export_grades
 
     rows = _read_csv(export_grades(course, FIRST)[0])
     assert rows["correct"]["total"] == "10" and rows["invalid_json"]["status"] == "invalid notebook"

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from grading_cases import build_class  # noqa: E402
 
-from svdcourse.grading.course import Course, python_env  # noqa: E402
+from svdcourse_grade.course import Course, python_env  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

@@ -59,7 +59,7 @@ def collect(course: Course, lab: str, folder: str | Path, pattern: str = DEFAULT
     Examples
     --------
     >>> import tempfile
-    >>> from svdcourse.grading.course import find_repository
+    >>> from svdcourse_grade.course import find_repository
     >>> tmp = Path(tempfile.mkdtemp())
     >>> export = tmp / "export"; export.mkdir()
     >>> _ = (export / "ada_lab01_rotations.ipynb").write_text("{}")
