@@ -11,6 +11,9 @@ Two files in ``<course>/exports/``:
 ``<lab>_lms.csv``
     what a learning platform imports: ``student``, ``score``, ``max``, ``comment`` (empty
     when graded normally and complete).
+
+Text a student may have influenced (a reason quoting an error message) never starts a cell
+with a spreadsheet formula: such a value is written behind a ``'``.
 """
 
 from __future__ import annotations
@@ -94,19 +97,22 @@ def export_grades(course: Course, lab: str) -> tuple[Path, Path]:
                 comment.append(row["reason"])
             if row["manual_grading"] == "pending":
                 comment.append("written answers not graded yet")
-            writer.writerow([row["student"], _fmt(row["total"]), _fmt(row["max"]),
-                             "; ".join(comment)])
+            writer.writerow([_fmt(row["student"]), _fmt(row["total"]), _fmt(row["max"]),
+                             _fmt("; ".join(comment))])
     return full, lms
 
 
 def _fmt(value: Any) -> Any:
-    """Numbers without a trailing ``.0``.
+    """Numbers without a trailing ``.0``; text that a spreadsheet would run as a formula
+    (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) behind a ``'``.
 
     Examples
     --------
-    >>> _fmt(3.0), _fmt(2.5), _fmt("x")
-    ('3', '2.5', 'x')
+    >>> _fmt(3.0), _fmt(2.5), _fmt("x"), _fmt("=1+1")
+    ('3', '2.5', 'x', "'=1+1")
     """
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
     return value

@@ -5,6 +5,10 @@ the question, the model answer and rubric (from the instructor version) and ever
 answer, plus a CSV to fill in (``student,points,comment``). :func:`import_manual` reads the
 filled-in CSVs back into the gradebook as manual scores and comments. (The alternative is
 nbgrader's formgrader: ``svdcourse-grade formgrader``.)
+
+Students' answers are rendered and sanitised (:mod:`~svdcourse_grade.safe_html`): a script,
+an event handler, a frame or a style in one answer can neither run nor hide the others; math
+is typeset by a local MathJax copied next to the pages.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import html
 from pathlib import Path
 
 from .course import Course
+from .safe_html import markdown_to_safe_html, offline_math
 
 __all__ = ["manual_questions", "export_manual", "import_manual"]
 
@@ -38,11 +43,18 @@ def manual_questions(course: Course, lab: str) -> dict[str, dict]:
     return found
 
 
-def _render(text: str, cell_type: str) -> str:
-    if cell_type == "markdown":
-        from nbconvert.filters.markdown import markdown2html
+def _render(text: str, cell_type: str, attachments: dict | None = None) -> str:
+    """An answer (or the question, or the model answer) as safe HTML.
 
-        return markdown2html(text)
+    Examples
+    --------
+    >>> _render("x <script>alert(1)</script>", "code")
+    '<pre>x &lt;script&gt;alert(1)&lt;/script&gt;</pre>'
+    >>> _render("**x** <script>alert(1)</script>", "markdown")
+    '<p><strong>x</strong> </p>\\n'
+    """
+    if cell_type == "markdown":
+        return markdown_to_safe_html(text, attachments)
     return f"<pre>{html.escape(text)}</pre>"
 
 
@@ -57,7 +69,7 @@ def export_manual(course: Course, lab: str) -> list[Path]:
     folder = course.root / "manual" / lab
     folder.mkdir(parents=True, exist_ok=True)
     questions = manual_questions(course, lab)
-    answers: dict[str, dict[str, str]] = {q: {} for q in questions}
+    answers: dict[str, dict[str, tuple]] = {q: {} for q in questions}
     scores: dict[str, dict[str, tuple]] = {q: {} for q in questions}
     with course.gradebook() as gb:
         for submission in gb.assignment_submissions(lab):
@@ -74,7 +86,8 @@ def export_manual(course: Course, lab: str) -> list[Path]:
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             if _meta(cell).get("grade_id") in questions:
-                answers[_meta(cell)["grade_id"]][student] = cell.source
+                answers[_meta(cell)["grade_id"]][student] = (cell.source,
+                                                             cell.get("attachments"))
     written = []
     for question, info in questions.items():
         students = sorted(scores[question])
@@ -95,18 +108,21 @@ def export_manual(course: Course, lab: str) -> list[Path]:
             f"{html.escape(str(folder / (question + '.csv')))}</code>.</p>",
         ]
         for student in students:
-            text = answers[question].get(student)
+            text, attachments = answers[question].get(student, ("", None))
             manual, _, pending, auto = scores[question][student]
             state = ("graded: %g" % manual if manual is not None else
                      "no answer: 0" if (auto == 0 and not pending) else "to grade")
             parts.append(f"<h3 id='{html.escape(student)}'>{html.escape(student)} "
                          f"<small>({state})</small></h3>")
-            parts.append(f"<div class='answer'>{_render(text, info['cell_type'])}</div>"
+            answer = _render(text, info["cell_type"], attachments)
+            parts.append(f"<div class='answer'>{answer}</div>"
                          if text and text.strip() and text.strip() != "YOUR ANSWER HERE"
                          else "<div class='answer'><em>(no answer)</em></div>")
         parts.append("</body></html>")
         page = folder / f"{question}.html"
-        page.write_text("\n".join(parts), encoding="utf-8")
+        body = "\n".join(parts)
+        math = offline_math(body, folder)
+        page.write_text(body.replace("</head>", math + "</head>", 1), encoding="utf-8")
         sheet = folder / f"{question}.csv"
         if not sheet.exists():  # never overwrite a sheet a TA may be filling in
             with sheet.open("w", newline="") as handle:

@@ -1,7 +1,8 @@
 """A summary of a lab's grading for the instructor: Markdown, HTML and two pictures.
 
 Written to ``<course>/reports/<lab>/``: ``report.md``, ``report.html`` (the same content,
-pictures embedded), ``scores.png`` (distribution of totals) and ``questions.png`` (mean
+pictures embedded; student ids and reasons may hold student text, so the HTML is sanitised
+with :func:`~svdcourse_grade.safe_html.clean_fragment`), ``scores.png`` (distribution of totals) and ``questions.png`` (mean
 points and failure rate per question). The terminal gets the tables.
 """
 
@@ -162,10 +163,13 @@ def build_report(course: Course, lab: str) -> dict[str, Any]:
 def _html(markdown: str, pictures: list[Path], lab: str) -> str:
     from nbconvert.filters.markdown import markdown2html
 
+    from .safe_html import clean_fragment
+
     body = markdown2html(markdown)
     for picture in pictures:
         data = base64.b64encode(picture.read_bytes()).decode()
         body = body.replace(f'src="{picture.name}"', f'src="data:image/png;base64,{data}"')
+    body = clean_fragment(body)
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
             f"<title>Grading report: {html.escape(lab)}</title><style>"
             "body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}"
