@@ -76,6 +76,17 @@ class _Entry:
     read: Callable[[int], bytes] | None = None  # read at most the limit, or refuse
 
 
+def _size(limit: int) -> str:
+    """A size limit in words.
+
+    Examples
+    --------
+    >>> _size(20 * 2**20), _size(500)
+    ('20 MiB', '500 bytes')
+    """
+    return f"{limit / 2**20:.3g} MiB" if limit >= 2**20 else f"{limit} bytes"
+
+
 def _describe(mode: int) -> str:
     for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
@@ -98,7 +109,7 @@ def _read_file(path: Path, expected: os.stat_result) -> Callable[[int], bytes]:
                 raise _Refused("changed while it was being read")
             data = handle.read(limit + 1)
         if len(data) > limit:
-            raise _Refused(f"larger than {limit / 2**20:g} MiB")
+            raise _Refused(f"larger than {_size(limit)}")
         return data
 
     return read
@@ -186,11 +197,11 @@ def _zip_entries(archive: zipfile.ZipFile, report: CollectReport) -> list[_Entry
 
         def read(limit: int, info: zipfile.ZipInfo = info) -> bytes:
             if info.file_size > limit:
-                raise _Refused(f"larger than {limit / 2**20:g} MiB")
+                raise _Refused(f"larger than {_size(limit)}")
             with archive.open(info) as handle:
                 data = handle.read(limit + 1)
             if len(data) > limit:
-                raise _Refused(f"larger than {limit / 2**20:g} MiB (the zip understated it)")
+                raise _Refused(f"larger than {_size(limit)} (the zip understated it)")
             return data
 
         mtime = dt.datetime(*info.date_time).timestamp()

@@ -64,7 +64,7 @@ class LabSecrets:
     """What feedback must never show, read from the instructor version of a lab.
 
     ``lines`` are the squashed lines of hidden tests, reference solutions and model answers
-    that appear nowhere in the student version; ``visible_tests`` maps each test cell's
+    that appear in no line of the student version; ``visible_tests`` maps each test cell's
     ``grade_id`` to the part students see; ``hidden`` names the test cells with hidden tests.
     """
 
@@ -127,10 +127,10 @@ def lab_secrets(source: str | Path, released: str | Path | None = None) -> LabSe
     import nbformat
 
     nb = nbformat.read(str(source), as_version=4)
-    public: set[str] = set()
+    public = ""  # the student version's lines: a line found in one of them is no secret
     if released is not None and Path(released).is_file():
-        for cell in nbformat.read(str(released), as_version=4).cells:
-            public.update(squash(line) for line in cell.source.splitlines())
+        public = "\n".join(squash(line) for cell in nbformat.read(str(released), as_version=4)
+                           .cells for line in cell.source.splitlines())
     secrets = LabSecrets(lines={squash(f"### {marker}") for region in _REGIONS
                                 for marker in region})
     for cell in nb.cells:
