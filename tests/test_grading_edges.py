@@ -149,8 +149,8 @@ class Page(HTMLParser):
 def foreign_code(page: Page) -> list[str]:
     """Everything that would run except the local MathJax and its configuration."""
     scripts = [f"script {src or text[:60]!r}" for src, text in page.scripts
-               if src != "mathjax/tex-svg.js" and not (not src and text.startswith(
-                   "window.MathJax = {tex:") and "document" not in text)]
+               if not re.fullmatch(r"mathjax/tex-svg[\w.-]*\.js", src) and not (
+                   not src and text.startswith("window.MathJax = {") and "document" not in text)]
     return scripts + page.handlers + page.urls + page.frames
 
 
@@ -290,7 +290,9 @@ MALLORY_ANSWER = (
     "<div style=\"position:fixed;top:0;left:0;width:100%;height:100%;background:#000;"
     "z-index:99999\">covered</div>\n"
     "<svg onload=\"window.__pwned = 'svg'\"><script>window.__pwned = 'svg script'</script></svg>\n"
-    "[markdown link](javascript:window.__pwned='md')\n")
+    "[markdown link](javascript:window.__pwned='md')\n\n"
+    "In math too: $\\href{javascript:window.__pwned='math'}{s_1}$ and "
+    "$\\style{position:fixed;top:0;left:0;width:100vw;height:100vh;background:black}{s_2}$\n")
 EVE_ANSWER = "Eve's visible words: the errors grow like the square of the condition number."
 
 
@@ -457,11 +459,11 @@ def test_feedback_keeps_what_the_student_may_see(feedback_pages):
     assert "Honest words." in text and "\\kappa(A^T A) = \\kappa(A)^2" in text
     raw = feedback_pages["honest"].read_text()
     assert "<table>" in raw.split("Honest words.")[1], "the answer's Markdown table is lost"
-    from svdcourse_grade.safe_html import mathjax_file
+    from svdcourse_grade.safe_html import MATHJAX_NAME, mathjax_file
 
     if mathjax_file() is not None:
-        assert 'src="mathjax/tex-svg.js"' in raw
-        assert (feedback_pages["honest"].parent / "mathjax" / "tex-svg.js").is_file()
+        assert f'src="mathjax/{MATHJAX_NAME}"' in raw
+        assert (feedback_pages["honest"].parent / "mathjax" / MATHJAX_NAME).is_file()
 
 
 @pytest.fixture(scope="module")
@@ -521,6 +523,11 @@ def test_pages_in_chromium_run_nothing_and_stay_readable(browser, served, feedba
         visit.wait_for_math()
         visit.page.wait_for_timeout(300)
         assert visit.page.evaluate("window.__pwned") is None
+        links = visit.page.evaluate(  # after MathJax: no javascript: link, not even in SVG
+            "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])"
+            ".filter(a => /href$/i.test(a.name) && /^\\s*javascript:/i.test(a.value))"
+            ".map(a => a.value)")
+        assert not links, links
         assert not dialogs
         assert not visit.outside_requests, visit.outside_requests
         for words in (["Honest words.", "Mallory's visible words", "Eve's visible words"]

@@ -23,7 +23,8 @@ from pathlib import Path
 __all__ = ["clean_fragment", "markdown_to_safe_html", "one_line_block", "executable_parts",
            "page_text", "mathjax_file", "offline_math", "MATHJAX_NAME"]
 
-MATHJAX_NAME = "tex-svg.js"
+MATHJAX_NAME = "tex-svg-full.js"  # every TeX extension bundled: nothing loaded on demand
+MATHJAX_SAFE = "ui/safe.js"  # MathJax's own filter of URLs, styles, classes and ids in TeX
 
 #: tags a student's answer or an output may use: text structure, tables, code, pictures
 TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details",
@@ -185,7 +186,8 @@ def strip_ansi(text: str) -> str:
 
 
 def mathjax_file() -> Path | None:
-    """The bundled MathJax 3 (``tex-svg.js``) of ``sphinx-mathjax-offline``, if installed."""
+    """The bundled MathJax 3 (``tex-svg-full.js``) of ``sphinx-mathjax-offline``, if
+    installed; its ``ui/safe.js`` extension lies in the same folder."""
     try:
         from importlib.metadata import distribution
 
@@ -198,9 +200,13 @@ def mathjax_file() -> Path | None:
     return None
 
 
-#: the scripts :func:`offline_math` adds: a configuration and the local MathJax
-MATHJAX_CONFIG = ("window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
-                  "processEscapes: true}};")
+#: the scripts :func:`offline_math` adds: a configuration and the local MathJax. TeX from a
+#: student must not load code or cover the page: no ``\\require`` or loading on demand, and
+#: MathJax's ``safe`` extension keeps only http(s) links and harmless styles (``\\href``,
+#: ``\\style``, ``\\bbox``)
+MATHJAX_CONFIG = ("window.MathJax = {loader: {load: ['ui/safe']}, tex: {inlineMath: "
+                  "[['$', '$'], ['\\\\(', '\\\\)']], processEscapes: true, "
+                  "packages: {'[-]': ['require', 'autoload']}}};")
 MATHJAX_SCRIPTS = {MATHJAX_CONFIG, f"mathjax/{MATHJAX_NAME}"}
 
 
@@ -210,9 +216,10 @@ def offline_math(body: str, folder: Path) -> str:
     source = mathjax_file()
     if not _MATH.search(page_text(body)) or source is None:
         return "<!-- no math on this page: MathJax not loaded -->"
-    target = folder / "mathjax" / MATHJAX_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.is_file():
-        shutil.copyfile(source, target)
+    for name in (MATHJAX_NAME, MATHJAX_SAFE):
+        target = folder / "mathjax" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file():
+            shutil.copyfile(source.parent / name, target)
     return (f"<script>{MATHJAX_CONFIG}</script>\n"
             f'<script src="mathjax/{MATHJAX_NAME}" defer></script>')
