@@ -8,9 +8,10 @@ depend on how the autograder ran the tests):
 - a test cell shows the visible part of the instructor's test cell and a note in place of
   the hidden tests; its output is reduced to the failure message (``ValueError: ...``), the
   score in the page's heading saying whether it passed;
-- outputs of the other cells lose any line that quotes a hidden test or a reference solution
-  (:class:`LabSecrets`) and the grading machine's folders (course directory, repository,
-  home); pictures must be plain PNG/JPEG/GIF, other kinds of output are dropped;
+- an output of another cell that quotes a line of a hidden test, a reference solution or a
+  model answer (:class:`LabSecrets`) is replaced by a note; the grading machine's folders
+  (course directory, repository, Python environment, home) become ``<course>`` and so on;
+  pictures must be plain PNG/JPEG/GIF, other kinds of output are dropped;
 - student Markdown (written answers, added cells) and HTML outputs are rendered and
   sanitised with ``nh3`` (:mod:`~svdcourse_grade.safe_html`): no script, event handler,
   ``javascript:`` link, frame or style reaches the page.
@@ -275,11 +276,13 @@ def _own_text(nb) -> str:
 
 
 def _grading_paths(course: Course) -> dict[str, str]:
+    """The grading machine's folders and what feedback shows instead of each."""
     paths = {}
     for folder, label in ((course.root, "<course>"), (course.solutions, "<solutions>"),
-                          (course.repo, "<repository>"), (Path.home(), "<home>")):
+                          (course.repo, "<repository>"), (Path(sys.prefix), "<python>"),
+                          (Path.home(), "<home>")):
         for variant in {str(folder), str(Path(folder).resolve())}:
-            if len(variant) > 1:
+            if len(variant) > 5 and variant not in paths:  # never "/" or "/usr"
                 paths[variant] = label
     return paths
 
