@@ -221,6 +221,13 @@ def test_gavish_donoho_threshold_keeps_the_signal_rank(seed):
     assert noise_top < 2.2 * np.sqrt(200) < tau
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_noise_edge_is_about_sqrt_m_plus_sqrt_n(seed):
+    noise = np.random.default_rng(seed).standard_normal((100, 300))
+    edge = np.sqrt(100) + np.sqrt(300)
+    assert 0.9 * edge < np.linalg.norm(noise, 2) < 1.1 * edge
+
+
 @pytest.fixture(scope="module")
 def small_photo():
     small = load_photo("china.jpg", factor=8)
