@@ -60,15 +60,15 @@ def test_readers_see_no_checks_and_no_long_lines(page):
                     f"{page}: a check in a visible cell: {line}")
 
 
-def test_explorer_marker_follows_the_first_circle_to_ellipse_figure():
+def test_explorer_follows_the_first_circle_to_ellipse_figure():
     text = (BOOK / "rotations_and_scalings.md").read_text(encoding="utf-8")
-    marker = "\n<!-- explorable: 2x2 matrix -->\n"
-    assert text.count(marker) == 1
+    explorer = "HTML(matrix_explorer(A))"
+    assert text.count(explorer) == 1
     figure = text.index("name: fig-circle-steps")
-    assert figure < text.index(marker)
-    between = text[figure:text.index(marker)]
-    assert between.count("```") == 1, "the marker must come right after that figure's cell"
-    assert "fig-ellipse" not in between
+    assert figure < text.index(explorer)
+    between = text[figure:text.index(explorer)]
+    assert "fig-ellipse" not in between and "{code-cell}" in between
+    assert between.count("{code-cell}") == 1, "the explorer comes right after that figure"
 
 
 def test_weyl_corollary_is_labelled_for_other_pages():
