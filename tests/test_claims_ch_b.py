@@ -163,7 +163,7 @@ def test_trained_spectra_features(trained_networks, digits_split):
 
 
 def matrix_with_singular_values(m, n, s, rng):
-    """A random m x n matrix (m >= n) with singular values s (up to rounding)."""
+    """A random m x n matrix (m >= n) with singular values s."""
     U0, _ = np.linalg.qr(rng.standard_normal((m, n)))
     V0, _ = np.linalg.qr(rng.standard_normal((n, n)))
     return (U0 * s) @ V0.T
@@ -179,9 +179,11 @@ def top_direction_angles(gap, size_e, draws, rng):
         E *= size_e / np.linalg.norm(E, 2)
         _, s_ae, Vt_ae = np.linalg.svd(A + E, full_matrices=False)
         v_1 = np.linalg.svd(A, full_matrices=False)[2][0]
-        sin = np.linalg.norm(Vt_ae[0] - (Vt_ae[0] @ v_1) * v_1)   # sine of the angle
+        # sine of the angle
+        sin = np.linalg.norm(Vt_ae[0] - (Vt_ae[0] @ v_1) * v_1)
         angles.append(np.degrees(np.arcsin(min(sin, 1.0))))
-        bounds.append(size_e / (s_ae[0] - s_a[1]))                 # Wedin, if delta > 0
+        # Wedin, if delta > 0
+        bounds.append(size_e / (s_ae[0] - s_a[1]))
     return np.array(angles), np.array(bounds)
 
 
