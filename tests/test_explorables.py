@@ -214,3 +214,28 @@ def test_rank_explorer_draws_every_rank_like_numpy(page):
         assert np.abs(drawn - expected).max() <= 1, f"rank {k}"
         assert page.text_content(".svdr-caption") == f"rank {k}"
         assert page.get_attribute(".svd-rank-explorer canvas", "aria-label") == f"rank {k}"
+
+
+@pytest.mark.browser
+def test_large_ellipses_zoom_out_and_dragging_stays_exact(page):
+    # A = [[2, 1.5], [2, 2]]: s1 = 3.76, beyond the picture at scale 1
+    for k, value in enumerate(("2", "1.5", "2", "2")):
+        page.fill(f".svd-explorer input.svdx-entry >> nth={k}", value)
+        page.dispatch_event(f".svd-explorer input.svdx-entry >> nth={k}", "input")
+    s_1 = state(page)["s"][0]
+    assert s_1 == pytest.approx(np.linalg.norm([[2, 1.5], [2, 2]], 2))
+    picture = page.locator("svg.svdx-main").bounding_box()
+    ellipse = page.locator("svg.svdx-main .svdx-shape").bounding_box()
+    assert ellipse["x"] >= picture["x"] and ellipse["y"] >= picture["y"]
+    assert ellipse["x"] + ellipse["width"] <= picture["x"] + picture["width"]
+    assert ellipse["y"] + ellipse["height"] <= picture["y"] + picture["height"]
+    # drag the image of e1 to where the point (1, -1) of the zoomed-out plane is drawn
+    scale = (3.2 - 0.3) / s_1
+    handle = page.locator(".svdx-handle.svdx-e1 .svdx-dot").bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    target = (picture["x"] + (scale * 1.0 + 3.2) / 6.4 * picture["width"],
+              picture["y"] + (3.2 + scale * 1.0) / 6.4 * picture["height"])
+    page.mouse.move(*target, steps=5)
+    page.mouse.up()
+    np.testing.assert_allclose(np.array(state(page)["A"])[:, 0], [1.0, -1.0], atol=0.03)

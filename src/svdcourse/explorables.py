@@ -39,9 +39,9 @@ PRESETS = {
 
 _EXPLORER_CSS = """
 .svd-explorer{--svdx-s1:#c26a00;--svdx-s2:#0072b2;--svdx-c1:#b84a00;--svdx-c2:#007a5a;
- --svdx-mark:#a3467f;margin:1em 0;}
+ --svdx-mark:#7b3f9e;margin:1em 0;}
 html[data-theme=dark] .svd-explorer{--svdx-s1:#e69f00;--svdx-s2:#56b4e9;--svdx-c1:#f0845a;
- --svdx-c2:#3fcf9f;--svdx-mark:#e59ac8;}
+ --svdx-c2:#3fcf9f;--svdx-mark:#c9a3e6;}
 .svd-explorer .svdx-top{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start;}
 .svd-explorer svg{display:block;overflow:visible;color:inherit;}
 .svd-explorer svg.svdx-main{width:min(100%,24rem);height:auto;aspect-ratio:1;touch-action:none;

@@ -82,6 +82,8 @@
     this.status = root.querySelector(".svdx-status");
     var main = root.querySelector("svg.svdx-main");
     this.half = 3.2;
+    this.scale = 1;
+    this.dragging = false;
     this.main = new Panel(main, this.half);
     this.handles = [0, 1].map(function (j) { return self.makeHandle(main, j); });
     this.steps = Array.prototype.slice.call(root.querySelectorAll("svg.svdx-step")).map(function (svg) {
@@ -112,11 +114,12 @@
       var box = svg.getBoundingClientRect(), span = 2 * self.half;
       var x = (event.clientX - box.left) / box.width * span - self.half;
       var y = -((event.clientY - box.top) / box.height * span - self.half);
-      self.moveColumn(j, x, y);
+      self.moveColumn(j, x / self.scale, y / self.scale);
     }
     handle.addEventListener("pointerdown", function (event) {
       handle.setPointerCapture(event.pointerId);
       handle.classList.add("svdx-dragging");
+      self.dragging = true;  /* the scale holds still while a point is dragged */
       event.preventDefault();
     });
     handle.addEventListener("pointermove", function (event) {
@@ -125,6 +128,8 @@
     handle.addEventListener("pointerup", function (event) {
       handle.releasePointerCapture(event.pointerId);
       handle.classList.remove("svdx-dragging");
+      self.dragging = false;
+      self.update(false);
     });
     handle.addEventListener("keydown", function (event) {
       var step = event.shiftKey ? 0.01 : 0.05, dx = 0, dy = 0;
@@ -162,7 +167,10 @@
       self.outputs[k].textContent = fmt(value);
     });
     var image = CIRCLE.map(function (p) { return apply(A, p); });
-    var main = 1;  /* fixed, so a dragged point stays under the pointer; big ellipses are cut */
+    /* zoom out when the ellipse would leave the picture, except during a drag, so that the
+       dragged point stays under the pointer */
+    if (!this.dragging) { this.scale = Math.min(1, (this.half - 0.3) / Math.max(s[0], 1e-9)); }
+    var main = this.scale;
     this.main.draw(image, [[[s[0] * u1[0], s[0] * u1[1]], "svdx-s1"], [[s[1] * u2[0], s[1] * u2[1]], "svdx-s2"],
       [[A[0][0], A[1][0]], "svdx-col1"], [[A[0][1], A[1][1]], "svdx-col2"]], apply(A, MARK), main);
     this.handles.forEach(function (handle, j) {
