@@ -11,7 +11,8 @@ the time limit below: generous, so that the tests also pass on a busy machine.
 from __future__ import annotations
 
 import http.server
-from urllib.parse import urlparse
+import re
+from urllib.parse import urljoin, urlparse
 
 # One time limit for everything the browser tests wait for (navigation, a selector, a
 # condition, an ``expect``): a page of this site loads in well under a second on a quiet
@@ -44,8 +45,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 class PageVisit:
     """One page opened in a fresh browser context, with everything that went wrong recorded.
 
-    Opening waits for the ``load`` event and, on a page that loads MathJax, for MathJax's
-    startup promise (math typeset), so the page is complete when the test starts.
+    Opening waits for the ``load`` event (of a redirect's target, for a redirect page) and, on
+    a page that loads MathJax, for MathJax's startup promise (math typeset), so the page is
+    complete when the test starts.
 
     Example
     -------
@@ -69,7 +71,9 @@ class PageVisit:
         self.page.on("pageerror", lambda exc: self.console_errors.append(f"page error: {exc}"))
         self.page.on("response", self._on_response)
         self.page.route("**/*", self._route)
+        html = self.context.request.get(url).text()  # read before any redirect navigates away
         self.page.goto(url, wait_until="load")
+        self._follow_redirect(url, html)
         self._wait_for_math()
 
     def _on_console(self, message):
@@ -87,6 +91,14 @@ class PageVisit:
         else:
             self.outside_requests.append(route.request.url)
             route.abort()
+
+    def _follow_redirect(self, url, html):
+        """A redirect page (``<meta http-equiv="Refresh">``, e.g. the site's root): wait until
+        its target has loaded."""
+        refresh = re.search(r"""<meta http-equiv=["']refresh["'] content=["'][^"']*url=([^"']+)""",
+                            html, re.IGNORECASE)
+        if refresh:
+            self.page.wait_for_url(urljoin(url, refresh.group(1)), wait_until="load")
 
     def _wait_for_math(self):
         """If the page loads MathJax, wait until it has started and typeset the page."""
