@@ -11,25 +11,53 @@ STAMP := $(VENV)/.installed-stamp
 WHEEL_DIR := _build/wheel
 SITE := _build/html
 
+# The exact, hash-checked versions `make setup` installs. `make lock` regenerates LOCK from
+# LOCK_INPUT (which names pyproject.toml's extras and instructor/pyproject.toml); it resolves
+# for LOCK_PYTHON on LOCK_PLATFORM, and elsewhere setup falls back to pyproject's ranges.
+LOCK := requirements/lock.txt
+LOCK_INPUT := requirements/lock.in
+LOCK_PYTHON := 3.11
+LOCK_PLATFORM := x86_64-unknown-linux-gnu
+LOCAL_PACKAGES := svdcourse svdcourse-grade
+# the contributor loop: everything but the website, the browser, nbgrader and grading runs
+FAST_TESTS := not book and not browser and not lab and not grading and not postgres
+
 # Kernels and Jupyter data come from the project environment first, so the chapters and labs
 # always execute with the Python that has svdcourse installed, whatever the user has elsewhere.
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book wheel test labs serve lab bench clean system-packages
+.PHONY: help setup lock book wheel test test-fast labs serve lab bench clean system-packages
 
 help:  ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml instructor/pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml instructor/pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10 or newer is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,book,test]" -e ./instructor
+	@if $(BIN)/python -c 'import platform, sys; sys.exit(not (sys.platform == "linux" and platform.machine() == "x86_64" and sys.version_info[:2] == tuple(map(int, "$(LOCK_PYTHON)".split(".")))))'; then \
+	  echo "Installing the locked versions of $(LOCK) (hashes checked)"; \
+	  $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK); \
+	  $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . -e ./instructor; \
+	  $(BIN)/python -m pip check || { echo "$(LOCK) does not satisfy pyproject.toml: run 'make lock'"; exit 1; }; \
+	else \
+	  echo "NOTE: $(LOCK) is for CPython $(LOCK_PYTHON) on Linux x86_64; this is another platform,"; \
+	  echo "      so the newest versions within pyproject.toml's ranges are installed instead."; \
+	  $(BIN)/python -m pip install --quiet -e ".[lab,book,test]" -e ./instructor; \
+	fi
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (svdcourse)" >/dev/null
 	touch $@
 
 setup: $(STAMP)  ## create .venv with the project and everything the book, labs and tests need
+
+lock:  ## re-resolve requirements/lock.txt from pyproject.toml (UPGRADE=1: newest versions)
+	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv; }
+	$(BIN)/uv pip compile $(LOCK_INPUT) --output-file $(LOCK) --generate-hashes \
+	  --python-version $(LOCK_PYTHON) --python-platform $(LOCK_PLATFORM) \
+	  $(foreach p,$(LOCAL_PACKAGES),--no-emit-package $(p)) \
+	  --custom-compile-command "make lock" --quiet $(if $(UPGRADE),--upgrade)
+	@echo "$(LOCK) regenerated; 'make setup' installs it"
 
 wheel: $(STAMP)  ## build the svdcourse wheel that the website offers students
 	rm -rf $(WHEEL_DIR)
@@ -37,7 +65,7 @@ wheel: $(STAMP)  ## build the svdcourse wheel that the website offers students
 	@ls $(WHEEL_DIR)/*.whl
 
 book: $(STAMP) wheel  ## build the website into _build/html (warnings are errors)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tests/book_build.py
 	@echo "Website built: open $(SITE)/index.html or run 'make serve'"
 
 # Debian packages the tests need. As root (these machines, CI) they are installed when missing;
@@ -57,6 +85,9 @@ system-packages:  ## install the Debian packages the tests need (as root, when m
 
 test: $(STAMP) system-packages wheel  ## run the whole test suite (builds the book on the way)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## the contributor loop: package, checks, lab test cells (no book, browser, nbgrader)
+	$(BIN)/python -m pytest -m "$(FAST_TESTS)"
 
 labs: $(STAMP)  ## regenerate the student notebooks in labs/ from solutions/
 	for lab in $$(ls solutions); do $(BIN)/nbgrader generate_assignment "$$lab" --force --log-level=WARN; done

@@ -1,26 +1,40 @@
-"""Shared fixtures: the repository root and the website, built once per test session.
+"""Shared fixtures and the rules every test follows.
 
-Set ``SVDCOURSE_SITE=_build/html`` to run the website tests against a build you already have
-instead of a fresh one (handy while writing a chapter; CI always builds afresh).
+- The website is built once per session, by the ``book_build`` fixture, into the usual
+  ``_build`` folder with ``make book``'s execution cache (see ``book_build.py``). Only tests
+  marked ``book`` or ``browser`` may use it (checked when collecting), so
+  ``-m "not book and not browser"`` builds nothing.
+- Set ``SVDCOURSE_SITE=_build/html`` to run the website tests against a build you already
+  have (handy while writing a chapter; ignored under CI, which builds afresh).
+- A missing requirement skips a test with a message naming it (``skip_or_fail``,
+  ``require``); under ``CI=true`` every skip is a failure.
+- Only the packages are doctested: ``--doctest-modules`` does not import the test helpers.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import importlib
 import os
 import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from browsing import CHROMIUM_ARGS, QuietHandler
+from book_build import build_book
+from browsing import CHROMIUM_ARGS, QuietHandler, set_expect_timeout
 
 ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+# fixture -> the markers of which a test using it must carry one
+SITE_FIXTURES = {"book_build": {"book", "browser"}, "site_dir": {"book", "browser"},
+                 "base_url": {"browser"}, "browser": {"browser"}}
 
 
 def in_ci() -> bool:
@@ -29,10 +43,66 @@ def in_ci() -> bool:
 
 
 def skip_or_fail(reason: str) -> None:
-    """Skip a test whose requirement is missing, or fail it under CI (``CI=true``)."""
+    """Skip a test (or a whole test module) whose requirement is missing; fail under CI."""
     if in_ci():
         pytest.fail(f"{reason} (CI=true: a skip counts as a failure)")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require(module: str, install: str) -> ModuleType:
+    """Import ``module``, or skip (fail under CI) saying what to install.
+
+    Example
+    -------
+    >>> nbgrader = require("nbgrader", "pip install -e ./instructor")  # doctest: +SKIP
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        skip_or_fail(f"{module} is not installed ({install}): {error}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collect_file(file_path, parent):
+    """The test helpers are not doctested (only the packages are)."""
+    collected = yield
+    if TESTS in file_path.parents:
+        collected = [node for node in collected
+                     if type(node).__name__ not in {"DoctestModule", "DoctestTextfile"}]
+    return collected
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the website must be marked, so that deselecting the marks skips the build."""
+    unmarked = []
+    for item in items:
+        for fixture, marks in SITE_FIXTURES.items():
+            if fixture in item.fixturenames and not any(item.get_closest_marker(m) for m in marks):
+                unmarked.append(f"{item.nodeid} uses {fixture} but is not marked {' or '.join(sorted(marks))}")
+    if unmarked:
+        raise pytest.UsageError("\n".join(unmarked))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under ``CI=true`` a skipped test is a failed one, whatever skipped it."""
+    report = yield
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which counts as a failure: {reason}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """Under ``CI=true`` a test module that skips itself whole fails instead."""
+    report = yield
+    if in_ci() and report.skipped:
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which counts as a failure: {reason}"
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -40,42 +110,20 @@ def root() -> Path:
     return ROOT
 
 
-def build_wheel() -> Path:
-    """Build the svdcourse wheel that the website offers (into ``_build/wheel``)."""
-    wheel_dir = ROOT / "_build" / "wheel"
-    wheels = sorted(wheel_dir.glob("svdcourse-*.whl"))
-    if not wheels:
-        subprocess.run(
-            [sys.executable, "-m", "build", "--wheel", "--outdir", str(wheel_dir), str(ROOT)],
-            check=True,
-            capture_output=True,
-        )
-        wheels = sorted(wheel_dir.glob("svdcourse-*.whl"))
-    return wheels[-1]
-
-
-def build_book(output: Path) -> subprocess.CompletedProcess:
-    """Build the website from scratch into ``output/_build/html``, warnings as errors."""
-    build_wheel()
-    return subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going",
-         "--path-output", str(output)],
-        capture_output=True,
-        text=True,
-        # the chapters' kernels pick their own (inline) matplotlib backend
-        env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
-    )
-
-
 @pytest.fixture(scope="session")
-def book_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess | None, Path]:
-    """The result of a clean build of the whole website, and where its HTML is."""
+def book_build() -> tuple[subprocess.CompletedProcess | None, Path]:
+    """The result of building the whole website into ``_build/html``, and where its HTML is.
+
+    Chapters whose code and environment did not change since the last ``make book`` are not
+    executed again; every page is read and written again, so the log holds every warning.
+    """
     existing = os.environ.get("SVDCOURSE_SITE")
     if existing and not in_ci():
         return None, Path(existing).resolve()
-    output = tmp_path_factory.mktemp("book")
-    result = build_book(output)
-    return result, output / "_build" / "html"
+    if shutil.which("jupyter-book", path=str(BIN)) is None:
+        skip_or_fail("jupyter-book is not installed (pip install -e '.[book]')")
+    result = build_book(ROOT)
+    return result, ROOT / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +156,8 @@ def base_url(site_dir):
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require("playwright.sync_api", "pip install -e '.[test]'")
+    set_expect_timeout()
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser

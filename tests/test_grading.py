@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, skip_or_fail
+from conftest import ROOT, require, skip_or_fail
 from grading_cases import FULL_MATRIX, SUBSET, build_class
 
-pytest.importorskip("nbgrader", reason="nbgrader is not installed (pip install -e ./instructor)")
+require("nbgrader", "pip install -e ./instructor")
+require("svdcourse_grade", "pip install -e ./instructor")
 
 from svdcourse_grade.autograde import autograde  # noqa: E402
 from svdcourse_grade.course import Course, lab_ids  # noqa: E402

@@ -12,6 +12,7 @@ from browsing import PageVisit
 
 pytestmark = pytest.mark.browser
 
+
 def site_pages(site_dir):
     pages = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "book").glob("*.html"))
     return pages + ["index.html", "search.html", "genindex.html"]
@@ -19,11 +20,10 @@ def site_pages(site_dir):
 
 @pytest.fixture(scope="module")
 def page_reports(site_dir, base_url, browser):
-    """Every page opened once (math typeset), with what the checks below need to know."""
+    """Every page opened once (loaded, math typeset), with what the checks below need to know."""
     reports = {}
     for rel in site_pages(site_dir):
         visit = PageVisit(browser, f"{base_url}/{rel}")
-        visit.wait_for_math()
         reports[rel] = {
             "problems": [f"{kind}: {item}" for kind, items in [
                 ("console error", visit.console_errors),
@@ -71,6 +71,7 @@ def test_chapter_one_animation_plays_and_pauses(site_dir, base_url, browser):
     visit = PageVisit(browser, f"{base_url}/book/rotations_and_scalings.html")
     player = visit.page.locator(".animation").first
     frame = player.locator("img").first
+    frame.wait_for()
     assert frame.get_attribute("alt"), "the animation frame has no alt text"
     first = frame.get_attribute("src")
     player.get_by_role("button", name="Play", exact=True).click()
@@ -86,6 +87,8 @@ def test_chapter_one_animation_plays_and_pauses(site_dir, base_url, browser):
 
 def test_every_slider_is_operable_by_keyboard(site_dir, base_url, browser):
     """Each kernel-free image slider changes frame, caption and image with the arrow keys."""
+    from playwright.sync_api import expect
+
     found = 0
     for rel in site_pages(site_dir):
         if 'class="svd-slider"' not in (site_dir / rel).read_text(encoding="utf-8"):
@@ -103,6 +106,7 @@ def test_every_slider_is_operable_by_keyboard(site_dir, base_url, browser):
             before = state()
             slider.focus()
             visit.page.keyboard.press("ArrowRight")
+            expect(slider).not_to_have_attribute("aria-valuetext", before[0] or "")
             after = state()
             assert before[0] and after[0] != before[0], f"{rel}: slider did not move"
             assert after[1] != before[1], f"{rel}: caption did not follow the slider"

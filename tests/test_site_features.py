@@ -1,5 +1,5 @@
-"""Features of the built website a reader relies on, checked in headless Chromium:
-offline search, dark mode, provenance."""
+"""Features of the built website a reader relies on: offline search, dark mode and downloads
+(in headless Chromium), provenance and links between chapters and labs (in the HTML)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ import pytest
 
 from browsing import PageVisit
 
-pytestmark = pytest.mark.browser
 
-
+@pytest.mark.browser
 def test_search_finds_eckart_offline(base_url, browser):
     visit = PageVisit(browser, f"{base_url}/search.html?q=Eckart")
-    visit.page.wait_for_selector("#search-results li", timeout=20_000)
+    visit.page.locator("#search-results li").first.wait_for()
     hits = visit.page.locator("#search-results li a").all_inner_texts()
     visit.close()
     assert any("rank" in hit.lower() for hit in hits), hits
     assert not visit.outside_requests
 
 
+@pytest.mark.book
 def test_pages_say_when_and_with_what_they_were_built(site_dir):
     import svdcourse
 
@@ -32,6 +32,7 @@ def test_pages_say_when_and_with_what_they_were_built(site_dir):
         assert f"numpy {np.__version__}" in text, page.name
 
 
+@pytest.mark.browser
 def test_figures_stay_readable_in_dark_mode(base_url, browser):
     """In dark mode, a figure keeps its light background: its pixels contrast with the page."""
     from PIL import Image
@@ -41,6 +42,8 @@ def test_figures_stay_readable_in_dark_mode(base_url, browser):
     visit.page.evaluate("document.documentElement.dataset.theme = 'dark'")
     figure = visit.page.locator("figure img").first
     figure.scroll_into_view_if_needed()
+    visit.page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                 arg=figure.element_handle())
     shot = Image.open(io.BytesIO(figure.screenshot())).convert("L")
     page_background = visit.page.evaluate(
         "getComputedStyle(document.body).backgroundColor")
@@ -54,6 +57,7 @@ def test_figures_stay_readable_in_dark_mode(base_url, browser):
     assert pixels.min() < 0.35
 
 
+@pytest.mark.browser
 def test_lab_notebooks_download_as_files(site_dir, base_url, browser):
     """A lab link on the Labs page downloads the notebook instead of showing its JSON."""
     visit = PageVisit(browser, f"{base_url}/book/labs.html")
@@ -67,6 +71,7 @@ def test_lab_notebooks_download_as_files(site_dir, base_url, browser):
     assert '"nbformat"' in content
 
 
+@pytest.mark.book
 def test_every_chapter_links_to_its_lab_and_back(root, site_dir):
     labs_page = (site_dir / "book" / "labs.html").read_text(encoding="utf-8")
     for lab in sorted(p.name for p in (root / "labs").iterdir() if p.is_dir()):
