@@ -40,6 +40,10 @@ MAX_ITEMS = 1_000_000
 ARRAY_KINDS = frozenset("biufcU")
 
 _HEAD = struct.Struct("<QQ")  # header length, number of buffers
+# bound now: student code that later replaces json.dumps or json.loads in the sandbox does
+# not break the channel its own answers travel through
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+_loads = json.JSONDecoder().decode
 
 
 class NotPlainData(TypeError):
@@ -91,7 +95,7 @@ def encode(value) -> bytes:
     """``value`` as one message (header and buffers); raises :class:`NotPlainData`."""
     buffers: list[bytes] = []
     try:
-        header = json.dumps(_tree(value, buffers, 0, [0]), separators=(",", ":")).encode()
+        header = _dumps(_tree(value, buffers, 0, [0])).encode()
     except RecursionError:
         raise NotPlainData("nested too deeply") from None
     sizes = struct.pack(f"<{len(buffers)}Q", *map(len, buffers))
@@ -164,7 +168,7 @@ def decode(message: bytes):
             position += size
         if position != len(message):
             raise NotPlainData("message length does not add up")
-        return _value(json.loads(bytes(view[_HEAD.size:start])), buffers, 0, [0])
+        return _value(_loads(bytes(view[_HEAD.size:start]).decode()), buffers, 0, [0])
     except NotPlainData:
         raise
     except (ValueError, TypeError, KeyError, IndexError, struct.error, RecursionError,
