@@ -480,3 +480,34 @@ def test_postgresql_gradebook(postgres_url, tmp_path):
 
     rows = _read_csv(export_grades(course, FIRST)[0])
     assert rows["correct"]["total"] == "10" and rows["invalid_json"]["status"] == "invalid notebook"
+
+
+# --------------------------------------------------------------------------------------
+# the sandbox: required, unless the instructor opts out (with a recorded warning)
+# --------------------------------------------------------------------------------------
+
+
+def test_autograde_refuses_without_bubblewrap_and_names_the_package(tmp_path, monkeypatch):
+    import svdcourse_grade.autograde as autograde_module
+
+    monkeypatch.setattr(autograde_module, "bwrap_path", lambda: None)
+    with pytest.raises(SystemExit, match="Debian package 'bubblewrap'.*--no-sandbox"):
+        autograde(make_course(tmp_path), FIRST, progress=False)
+
+
+def test_no_sandbox_grades_the_same_and_records_a_warning(tmp_path, capsys):
+    from svdcourse_grade.sandbox import Limits
+
+    course = make_course(tmp_path)
+    course.prepare(FIRST)
+    build_class(FIRST, course.source_notebook(FIRST), course.released_notebook(FIRST),
+                course.root / "submitted", ["correct", "blank"])
+    records = autograde(course, FIRST, jobs=JOBS, cell_timeout=OTHER_CELL_TIMEOUT,
+                        notebook_timeout=NOTEBOOK_TIMEOUT, progress=False,
+                        limits=Limits(sandbox=False))
+    assert "WARNING: --no-sandbox" in capsys.readouterr().err
+    assert {s: sum(c["score"] for c in r["cells"].values() if not c["manual"])
+            for s, r in records.items()} == {"correct": 10, "blank": 0}
+    stored = json.loads(course.results_path(FIRST).read_text())
+    assert {r["sandbox"] for r in stored["students"].values()} == {"none"}
+    assert "without isolation" in stored["runs"][-1]["warning"]

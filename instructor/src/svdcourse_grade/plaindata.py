@@ -31,7 +31,7 @@ import numpy as np
 __all__ = ["encode", "decode", "NotPlainData", "MAX_BYTES", "MAX_DEPTH", "MAX_ITEMS"]
 
 #: largest message, in bytes, either side accepts
-MAX_BYTES = 256 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024
 #: deepest nesting of containers
 MAX_DEPTH = 64
 #: most containers items and arrays in one message

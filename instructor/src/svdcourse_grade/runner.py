@@ -242,10 +242,9 @@ class _Session:
         from . import plaindata
 
         try:
-            plaindata.encode([list(args), kwargs])
+            reply = self._ask({"op": "call", "name": name, "args": list(args), "kwargs": kwargs})
         except plaindata.NotPlainData as err:
             raise TypeError(f"the grader cannot pass {err} to {name}()") from None
-        reply = self._ask({"op": "call", "name": name, "args": list(args), "kwargs": kwargs})
         text = reply.get("output")
         if isinstance(text, str) and text:
             self.output.write(text)
