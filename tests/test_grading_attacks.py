@@ -382,3 +382,51 @@ def test_a_stopped_worker_costs_only_its_own_submission(tmp_path, monkeypatch):
         want = cases[name].scores
         totals = [c["score"] for c in records[name]["cells"].values() if not c["manual"]]
         assert (sum(totals) == 10) if want == "full" else (sum(totals) == 0), records[name]
+
+
+def test_the_sandbox_shows_only_what_it_should(tmp_path):
+    """What student code sees: the student wheel (not ``src/``), no repository, course, home
+    or network, read-only Python, an unprivileged user, the documented limits."""
+    from svdcourse_grade.sandbox import Limits, Sandbox, student_site
+
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    site = student_site(ROOT, tmp_path / "sandbox")
+    probe = (
+        "import os, resource, socket, sys, svdcourse\n"
+        "def writable(path):\n"
+        "    try:\n"
+        "        open(os.path.join(path, 'probe'), 'w').close()\n"
+        "        return True\n"
+        "    except OSError:\n"
+        "        return False\n"
+        "def online():\n"
+        "    try:\n"
+        "        socket.create_connection(('1.1.1.1', 53), timeout=2)\n"
+        "        return True\n"
+        "    except OSError:\n"
+        "        return False\n"
+        "facts = {'package': svdcourse.__file__, 'uid': os.getuid(), 'pids': sorted(\n"
+        "    int(p) for p in os.listdir('/proc') if p.isdigit()), 'online': online(),\n"
+        f"    'seen': [p for p in {[str(ROOT), str(tmp_path), os.path.expanduser('~') + '/.bashrc']!r}\n"
+        "             if os.path.exists(p)],\n"
+        "    'writable': [p for p in [sys.prefix, os.path.dirname(svdcourse.__file__), '/usr', '/']\n"
+        "                 if writable(p)] + (['/tmp'] if writable('/tmp') else []),\n"
+        "    'limits': [resource.getrlimit(r)[0] for r in (resource.RLIMIT_AS,\n"
+        "               resource.RLIMIT_CPU, resource.RLIMIT_NPROC, resource.RLIMIT_FSIZE)]}\n")
+    box = Sandbox(Limits(), site)
+    try:
+        reply = box.request({"op": "run", "source": probe, "label": "probe"}, timeout=60)
+        assert reply["error"] is None, reply
+        facts = box.request({"op": "resolve", "name": "facts"}, timeout=10)["value"]
+    finally:
+        box.close()
+    assert facts["package"] == "/opt/student-site/svdcourse/__init__.py"
+    assert facts["uid"] == (65534 if os.geteuid() == 0 else os.geteuid())
+    assert facts["pids"] == [1, 2]  # bubblewrap's init and the student's Python, nothing else
+    assert facts["online"] is False
+    assert facts["seen"] == []
+    assert facts["writable"] == ["/tmp"]
+    limits = Limits()
+    assert facts["limits"] == [limits.memory_mb * 2**20, limits.cpu_seconds, limits.processes,
+                               limits.file_size_mb * 2**20]

@@ -5,8 +5,9 @@
 
 - no network, and private PID, IPC and UTS namespaces: every process a submission starts
   dies with the sandbox (``--die-with-parent``, and the grader kills it after its time);
-- a file system of its own: ``/usr``, the Python environment, the student package
-  (:func:`student_site`) and the child's two files, all read-only; a size-limited
+- a file system of its own: ``/usr``, the base interpreter (at its own path), the virtual
+  environment (at ``/opt/python-env``), the student package (:func:`student_site`) and the
+  child's two files, all read-only; a size-limited
   ``/tmp`` (a fresh tmpfs) is the only writable place and the working folder. The
   repository, the course directory (submissions, gradebook, results), other students and
   ``$HOME`` are not there at all;
@@ -55,6 +56,7 @@ _CHILD = Path(__file__).with_name("sandbox_child.py")
 _CODEC = Path(__file__).with_name("plaindata.py")
 #: where things appear inside the sandbox
 INSIDE_GRADER, INSIDE_SITE, INSIDE_WORK = "/opt/grader", "/opt/student-site", "/tmp/work"
+INSIDE_ENV = "/opt/python-env"
 MISSING_BWRAP = ("bubblewrap (bwrap) is not installed: student code must not run without a "
                  "sandbox. Install the Debian package 'bubblewrap' (apt-get install "
                  "bubblewrap), or pass --no-sandbox to grade without isolation (not for "
@@ -157,10 +159,16 @@ def student_site(repo: Path, folder: Path, wheel: Path | None = None) -> Path:
     return site
 
 
+def _in_venv() -> bool:
+    return sys.prefix != sys.base_prefix
+
+
 def _python_folders() -> list[str]:
-    """The folders the interpreter and its environment live in (bound read-only)."""
-    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+    """The folders the base interpreter lives in (bound read-only at the same place)."""
+    folders = {sys.base_prefix, sys.base_exec_prefix,
                str(Path(sys.executable).resolve().parent.parent)}
+    if not _in_venv():
+        folders |= {sys.prefix, sys.exec_prefix}
     kept = []
     for folder in sorted(folders, key=len):
         if folder.startswith("/usr/") or folder == "/usr":
@@ -170,8 +178,18 @@ def _python_folders() -> list[str]:
     return kept
 
 
+def _python_inside() -> str:
+    """The interpreter's path inside the sandbox (a virtual environment appears at
+    ``/opt/python-env``, so the folder it lives in, often the repository, stays hidden)."""
+    if _in_venv():
+        return str(Path(INSIDE_ENV) / Path(sys.executable).relative_to(sys.prefix))
+    return sys.executable
+
+
 def _bwrap_command(limits: Limits, site: Path) -> list[str]:
     binds = [(folder, folder) for folder in _python_folders()]
+    if _in_venv():
+        binds.append((sys.prefix, INSIDE_ENV))
     binds += [(str(site), INSIDE_SITE), (str(_CHILD), f"{INSIDE_GRADER}/{_CHILD.name}"),
               (str(_CODEC), f"{INSIDE_GRADER}/{_CODEC.name}")]
     as_root = os.geteuid() == 0
@@ -243,7 +261,7 @@ class Sandbox:
             env = None
             child, site_arg, work = f"{INSIDE_GRADER}/{_CHILD.name}", INSIDE_SITE, INSIDE_WORK
             home = "/tmp"
-            command += ["prlimit", *rlimits, "--", sys.executable, "-I", child, site_arg, work]
+            command += ["prlimit", *rlimits, "--", _python_inside(), "-I", child, site_arg, work]
             command[command.index("--clearenv") + 1:command.index("--clearenv") + 1] = [
                 arg for key, value in _environment(home).items()
                 for arg in ("--setenv", key, value)]
