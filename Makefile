@@ -70,7 +70,7 @@ book: $(STAMP) wheel  ## build the website into _build/html (warnings are errors
 
 # Debian packages the tests need. As root (these machines, CI) they are installed when missing;
 # elsewhere the tests that need them are skipped with a message naming the package.
-DEBIAN_PACKAGES := chromium postgresql
+DEBIAN_PACKAGES := chromium postgresql bubblewrap
 system-packages:  ## install the Debian packages the tests need (as root, when missing)
 	@missing=""; \
 	for pkg in $(DEBIAN_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \

@@ -20,6 +20,10 @@ Cases (``FULL_MATRIX``; ``SUBSET`` for the other labs):
 - ``transformer_exploit``: wrong answers plus an input transformer that blanks later cells;
 - ``numpy_patch``, ``checks_patch``, ``sys_modules_patch``, ``builtins_patch``: wrong answers
   plus monkeypatching of numpy, of ``svdcourse.checks``, of ``sys.modules`` or of builtins.
+
+The tricks act only inside the sandbox, where no test runs: each of those submissions gets
+what its wrong answers deserve (zero), with status ``graded``. More attacks, each with its
+exact expected outcome, are in ``tests/test_grading_attacks.py``.
 """
 
 from __future__ import annotations
@@ -44,12 +48,12 @@ SUBSET = ["correct", "blank", "wrong_first", "invalid_json", "duplicated_cells",
           "transformer_exploit"]
 
 
-#: The cheating cases: the code appended to an answer cell, and what the submission must end
-#: with besides zero on every test cell and a flag.
+#: The cheating cases: the code appended to the first answer cell of a submission whose
+#: answers are all wrong. Every test cell must still score zero.
 CHEATS = {
     "transformer_exploit": (
         "\nget_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n",
-        {"reason": "did not run"}),
+        {}),
     "numpy_patch": (
         "\nimport numpy\n"
         "numpy.allclose = lambda *args, **kwargs: True\n"
@@ -63,22 +67,22 @@ CHEATS = {
         "    if _name != 'check_call':\n"
         "        setattr(_checks, _name, lambda *args, **kwargs: None)\n"
         "_checks.check_call = lambda f, *args, hint=None, **kwargs: f(*args, **kwargs)\n",
-        {"reason": "tampering"}),
+        {}),
     "sys_modules_patch": (
         "\nimport sys, types\n"
         "_fake = types.ModuleType('svdcourse.checks')\n"
         "_fake.__getattr__ = lambda name: (lambda *args, **kwargs: "
         "args[0](*args[1:]) if name == 'check_call' else None)\n"
         "sys.modules['svdcourse.checks'] = _fake\n",
-        {"reason": "tampering"}),
+        {}),
     "builtins_patch": (
         "\nimport builtins\n"
         "class _Quiet(Exception):\n    pass\n"
         "builtins.AssertionError = _Quiet\n"
         "_real_isinstance = builtins.isinstance\n"
         "builtins.isinstance = lambda obj, cls: True\n",
-        # patching builtins may break the kernel itself: any status, but zero and flagged
-        {"status": None}),
+        # this breaks the student's own process (the sandbox's server loop): it stops
+        {"status": "kernel died", "reason": "kernel died", "flagged": True}),
 }
 
 
@@ -264,7 +268,7 @@ def build_class(lab: str, source_path: Path, released_path: Path, submitted: Pat
                 with_wrong(nb, f)
             answer_cell(nb, funcs[0]).source += trick
             write(nb, folder(case), name)
-            expected[case] = Expected({t: 0 for t in tests}, flagged=True, **outcome)
+            expected[case] = Expected({t: 0 for t in tests}, **outcome)
         else:
             raise ValueError(f"unknown case {case!r}")
     return expected

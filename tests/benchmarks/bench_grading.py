@@ -1,4 +1,5 @@
-"""Benchmark: plain ``nbgrader autograde`` (one process) against ``svdcourse-grade autograde``.
+"""Benchmark: plain ``nbgrader autograde`` (one process) against ``svdcourse-grade autograde``
+(student code in the bubblewrap sandbox, tests in the separate verdict process).
 
 Run with ``make bench`` (or ``.venv/bin/python tests/benchmarks/bench_grading.py``); prints
 numbers and exits non-zero only when the scores of a non-adversarial submission differ.
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from grading_cases import build_class  # noqa: E402
 
-from svdcourse_grade.course import Course, python_env  # noqa: E402
+from svdcourse_grade.course import Course  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -63,7 +64,8 @@ def scores(course: Course, lab: str) -> dict[str, dict[str, float | None]]:
 
 
 def run(command: list[str], cwd: Path) -> float:
-    env = python_env(ROOT)
+    env = {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
+           "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start

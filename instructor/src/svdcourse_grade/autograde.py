@@ -1,10 +1,16 @@
 """Autograde many submissions in parallel, with reasons for every zero.
 
-Long-lived worker processes (``spawn``) each import nbgrader once and then grade one
-submission after another (:func:`.worker.grade_submission`); the parent process alone writes
-the gradebook, with nbgrader's own ``SaveAutoGrades`` and ``AssignLatePenalties``
-preprocessors, as each result arrives. A worker that dies is replaced and its submission
-recorded as an error; nothing else is lost. Re-running grades again from the submitted
+The main process starts ``jobs`` trusted worker processes (``spawn``; each imports nbgrader
+once) and hands each one submission at a time (:func:`.worker.serve`). A worker runs the
+student's code in a sandbox (:mod:`.sandbox`) and the tests itself (:mod:`.runner`), and
+sends back a record with the autograded notebook. The main process alone writes: the
+autograded notebook, the gradebook (nbgrader's ``SaveAutoGrades`` and
+``AssignLatePenalties``) and the results file, as each record arrives.
+
+The main process also keeps its own clock: a worker that has not answered within the
+notebook time limit (plus a margin) is killed with its sandbox, that submission alone is
+recorded as ``time limit``, and a new worker takes the next one; a worker that dies costs
+only its own submission. The run always ends. Re-running grades again from the submitted
 files and overwrites the same gradebook rows: the result is the same.
 """
 
@@ -15,16 +21,23 @@ import os
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import integrity, results
-from .course import Course, python_env
-from .worker import grade_submission, init_worker
+from . import results
+from .course import Course
+from .sandbox import MISSING_BWRAP, Limits, bwrap_path, student_site
+from .worker import serve
 
-__all__ = ["autograde", "record_result", "print_summary", "default_jobs"]
+__all__ = ["autograde", "record_result", "print_summary", "default_jobs", "NO_SANDBOX_WARNING"]
+
+#: seconds the main process waits beyond the notebook time limit before killing a worker
+MARGIN = 30
+NO_SANDBOX_WARNING = ("WARNING: --no-sandbox: student code ran without isolation. It could "
+                      "read the hidden tests and solutions, other submissions and the "
+                      "gradebook, and write wherever the grading user can. Verdicts were "
+                      "still decided outside it. Never use this for untrusted submissions.")
 
 
 def default_jobs() -> int:
@@ -45,6 +58,43 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="submission", file=sys.stderr, dynamic_ncols=True)
 
 
+def _worker_env() -> dict[str, str]:
+    """Environment of the worker processes: the venv's tools (nbgrader runs ``alembic``)."""
+    path = os.pathsep.join(filter(None, [str(Path(sys.executable).parent),
+                                         os.environ.get("PATH")]))
+    return {"PATH": path, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+class _Slot:
+    """One worker process and the task it is grading."""
+
+    def __init__(self, context) -> None:
+        self.parent, child = context.Pipe()
+        self.process = context.Process(target=serve, args=(child, _worker_env()), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: dict | None = None
+        self.since = 0.0
+
+    def give(self, task: dict) -> None:
+        self.task, self.since = task, time.monotonic()
+        self.parent.send(task)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.parent.send(None)
+            except OSError:
+                pass
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=10)
+        self.parent.close()
+
+
 def autograde(
     course: Course,
     lab: str,
@@ -53,6 +103,8 @@ def autograde(
     cell_timeout: float = 60,
     notebook_timeout: float = 600,
     progress: bool = True,
+    limits: Limits | None = None,
+    wheel: str | os.PathLike | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Grade the submissions of ``lab`` (all, or the ``students`` given) in parallel.
 
@@ -64,31 +116,40 @@ def autograde(
     students : iterable of str, optional
         Only these students (default: every ``submitted/<student>/<lab>/`` folder).
     jobs : int, optional
-        Worker processes (default: the number of cores).
+        Submissions graded at once (default: the number of cores).
     cell_timeout, notebook_timeout : float
         Time limits in seconds, per cell and per notebook.
     progress : bool
         Show a progress bar on stderr.
+    limits : Limits, optional
+        The sandbox's resource limits (default: :class:`.sandbox.Limits()`).
+        ``Limits(sandbox=False)`` runs student code without isolation, with a warning.
+    wheel : path, optional
+        The student wheel to grade with (default: built from the repository).
 
     Returns
     -------
     dict
         The record of each graded student (see :func:`.worker.grade_submission`).
     """
+    limits = limits or Limits()
+    if limits.sandbox and bwrap_path() is None:
+        raise SystemExit(MISSING_BWRAP)
+    if not limits.sandbox:
+        print(NO_SANDBOX_WARNING, file=sys.stderr)
     course.prepare(lab)
     selected = sorted(set(students)) if students else course.students(lab)
     unknown = [s for s in selected if not (course.root / "submitted" / s / lab).is_dir()]
     if unknown:
         raise SystemExit(f"no submission of {lab} for: {', '.join(unknown)} "
                          f"(expected {course.root / 'submitted' / '<student>' / lab})")
-    secret = integrity.new_secret()
+    site = student_site(course.repo, course.root / "sandbox", Path(wheel) if wheel else None)
     tasks = [{
         "lab": lab, "student": s,
         "submitted": str(course.root / "submitted" / s / lab),
-        "autograded": str(course.root / "autograded" / s / lab),
-        "source": str(course.solutions / lab),
+        "source": str(course.source_notebook(lab)),
         "released": str(course.released_notebook(lab)),
-        "db_url": course.db_url, "secret": secret,
+        "db_url": course.db_url, "site": str(site), "limits": limits.as_dict(),
         "cell_timeout": float(cell_timeout), "notebook_timeout": float(notebook_timeout),
     } for s in selected]
     jobs = max(1, min(jobs or default_jobs(), len(tasks) or 1))
@@ -98,46 +159,92 @@ def autograde(
     started = time.perf_counter()
     bar = _progress(len(tasks), progress)
     context = multiprocessing.get_context("spawn")
-    pending = list(tasks)
-    for attempt in range(2):
-        if not pending:
-            break
-        broken = []
-        with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context,
-                                 initializer=init_worker,
-                                 initargs=(python_env(course.repo),)) as pool:
-            futures = {pool.submit(grade_submission, task): task for task in pending}
-            for future in as_completed(futures):
-                task = futures[future]
-                try:
-                    record = future.result()
-                except BrokenProcessPool:
-                    broken.append(task)
+    pending = list(reversed(tasks))
+    slots = [_Slot(context) for _ in range(jobs)]
+    allowed = notebook_timeout + MARGIN
+    try:
+        while pending or any(slot.task for slot in slots):
+            for slot in slots:
+                if slot.task is None and pending:
+                    slot.give(pending.pop())
+            busy = [slot for slot in slots if slot.task is not None]
+            now = time.monotonic()
+            first_deadline = min(slot.since + allowed for slot in busy)
+            ready = wait([s.parent for s in busy] + [s.process.sentinel for s in busy],
+                         timeout=max(0.0, first_deadline - now))
+            for index, slot in enumerate(slots):
+                if slot.task is None:
                     continue
-                except Exception as err:  # noqa: BLE001
-                    record = _failed(task, f"the grader failed: {type(err).__name__}: {err}")
-                _finish(course, lab, record, store, store_path, done, bar)
-        pending = broken
-    for task in pending:  # a worker died twice on these
-        _finish(course, lab, _failed(task, "the grading worker process died on this submission"),
-                store, store_path, done, bar)
+                record = None
+                if slot.parent in ready:
+                    try:
+                        record = slot.parent.recv()
+                    except (EOFError, OSError):
+                        record = None
+                if record is None and (slot.parent in ready or slot.process.sentinel in ready):
+                    record = _failed(slot.task, "error", "the grading worker process died on "
+                                     "this submission")
+                    slot.stop(kill=True)
+                    slots[index] = slot = _Slot(context)
+                elif record is None and time.monotonic() >= slot.since + allowed:
+                    record = _failed(slot.task, "time limit", f"time limit: grading took "
+                                     f"longer than {allowed:g} s and was stopped")
+                    slot.stop(kill=True)
+                    slots[index] = slot = _Slot(context)
+                if record is not None:
+                    _finish(course, lab, record, store, store_path, done, bar)
+                    slot.task = None
+    finally:
+        for slot in slots:
+            slot.stop()
     if bar is not None:
         bar.close()
-    store.setdefault("runs", []).append({
+    run = {
         "time": time.strftime("%Y-%m-%d %H:%M:%S"), "students": len(tasks), "jobs": jobs,
         "seconds": round(time.perf_counter() - started, 2),
         "cell_timeout": cell_timeout, "notebook_timeout": notebook_timeout,
-    })
+        "sandbox": "bubblewrap" if limits.sandbox else "none", "limits": limits.as_dict(),
+    }
+    if not limits.sandbox:
+        run["warning"] = NO_SANDBOX_WARNING
+    store.setdefault("runs", []).append(run)
     results.save(store_path, store)
     return done
 
 
-def _failed(task: dict[str, Any], reason: str) -> dict[str, Any]:
-    return {"student": task["student"], "lab": task["lab"], "status": "error", "reason": reason,
-            "notes": [], "flags": [reason], "cells": {}, "notebook": None, "seconds": None}
+def _failed(task: dict[str, Any], status: str, reason: str) -> dict[str, Any]:
+    sandbox = "bubblewrap" if task["limits"]["sandbox"] else "none"
+    return {"student": task["student"], "lab": task["lab"], "status": status, "reason": reason,
+            "notes": [], "flags": [reason], "cells": {}, "notebook_json": None,
+            "seconds": None, "sandbox": sandbox}
+
+
+def _write_autograded(course: Course, lab: str, record: dict[str, Any]) -> None:
+    """The autograded folder: the student's other files, the lab's own, the graded notebook."""
+    from .worker import submission_files
+
+    student = record["student"]
+    dest = course.root / "autograded" / student / lab
+    if dest.exists():
+        shutil.rmtree(dest)
+    text = record.pop("notebook_json", None)
+    record["notebook"] = None
+    if text is None:
+        return
+    files, _ = submission_files(course.root / "submitted" / student / lab,
+                                course.released_notebook(lab).parent)
+    for name, data in files.items():
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    dest.mkdir(parents=True, exist_ok=True)
+    notebook = dest / f"{lab}.ipynb"
+    notebook.write_text(text)
+    record["notebook"] = str(notebook)
 
 
 def _finish(course, lab, record, store, store_path, done, bar) -> None:
+    _write_autograded(course, lab, record)
     record = record_result(course, lab, record)
     store.setdefault("students", {})[record["student"]] = record
     results.save(store_path, store)

@@ -18,7 +18,6 @@ in the repository, which git ignores)::
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
@@ -36,10 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     >>> args.command, args.lab, args.jobs
     ('autograde', 'lab01_rotations', 2)
     """
+    from .sandbox import Limits
+
     parser = argparse.ArgumentParser(
         prog="svdcourse-grade",
         description="Grade the SVD course's labs with nbgrader: release, collect, autograde in "
-                    "parallel with tamper checks, manual grading, feedback, export, report.")
+                    "parallel (student code sandboxed, verdicts decided outside it), manual "
+                    "grading, feedback, export, report.")
     parser.add_argument("--repo", help="the course repository (default: found from the "
                         "current folder upwards)")
     parser.add_argument("--course-dir", help="where grading happens (default: <repo>/grading, "
@@ -62,13 +64,30 @@ def build_parser() -> argparse.ArgumentParser:
                    "letters and digits)")
     p.add_argument("--students", help="a text file with one student id per line: other names "
                    "are reported, not imported")
-    p = add("autograde", "grade submissions in parallel, with time limits and tamper checks")
+    p = add("autograde", "grade submissions in parallel: student code in a sandbox "
+            "(bubblewrap), tests outside it, with time and resource limits")
     p.add_argument("--students", nargs="+", metavar="ID", help="only these students")
     p.add_argument("--jobs", "-j", type=int, default=None,
-                   help="worker processes (default: the number of cores)")
+                   help="submissions graded at once (default: the number of cores)")
     p.add_argument("--cell-timeout", type=float, default=60, help="seconds per cell (60)")
     p.add_argument("--notebook-timeout", type=float, default=600,
                    help="seconds per notebook (600)")
+    defaults = Limits()
+    p.add_argument("--memory", type=int, default=defaults.memory_mb, metavar="MIB",
+                   help=f"address space of each sandboxed process ({defaults.memory_mb} MiB)")
+    p.add_argument("--cpu-time", type=int, default=defaults.cpu_seconds, metavar="SECONDS",
+                   help=f"CPU time of each sandboxed process ({defaults.cpu_seconds} s)")
+    p.add_argument("--processes", type=int, default=defaults.processes,
+                   help=f"processes and threads in a sandbox ({defaults.processes})")
+    p.add_argument("--file-size", type=int, default=defaults.file_size_mb, metavar="MIB",
+                   help=f"largest file a sandbox may write ({defaults.file_size_mb} MiB)")
+    p.add_argument("--scratch", type=int, default=defaults.scratch_mb, metavar="MIB",
+                   help=f"size of the sandbox's writable /tmp ({defaults.scratch_mb} MiB)")
+    p.add_argument("--wheel", help="the student wheel to grade with (default: built from "
+                   "the repository, as students install it)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run student code WITHOUT isolation (when bubblewrap is missing; "
+                   "never for untrusted submissions): printed and recorded as a warning")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p = add("feedback", "write HTML feedback per student (no hidden tests, math offline)")
     p.add_argument("--students", nargs="+", metavar="ID", help="only these students")
@@ -126,16 +145,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {line}")
         return 0
     if command == "autograde":
-        from .autograde import autograde, print_summary
-        from .course import python_env
+        from .autograde import NO_SANDBOX_WARNING, autograde, print_summary
+        from .sandbox import Limits
 
-        os.environ.update(python_env(course.repo))
+        limits = Limits(memory_mb=args.memory, cpu_seconds=args.cpu_time,
+                        processes=args.processes, file_size_mb=args.file_size,
+                        scratch_mb=args.scratch, sandbox=not args.no_sandbox)
         start = time.perf_counter()
         records = autograde(course, args.lab, students=args.students, jobs=args.jobs,
                             cell_timeout=args.cell_timeout,
                             notebook_timeout=args.notebook_timeout,
-                            progress=not args.no_progress)
+                            progress=not args.no_progress, limits=limits, wheel=args.wheel)
         print_summary(records, time.perf_counter() - start)
+        if args.no_sandbox:
+            print(f"\n{NO_SANDBOX_WARNING}")
         return 0
     if command == "feedback":
         from .feedback import generate_feedback

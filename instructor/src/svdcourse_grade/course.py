@@ -289,17 +289,6 @@ def _quiet_nbgrader() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def python_env(repo: Path) -> dict[str, str]:
-    """Environment for kernels: this checkout's ``src`` importable, the venv's tools first."""
-    env = dict(os.environ)
-    src = str(repo / "src")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
-    env["PATH"] = os.pathsep.join(filter(None, [str(Path(sys.executable).parent), env.get("PATH")]))
-    env.setdefault("MPLBACKEND", "Agg")
-    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    return env
-
-
 def _put_interpreter_on_path() -> None:
     """Let nbgrader find ``alembic``, which it runs by name to create a gradebook, even when
     the environment holding this package was not activated (``.venv/bin/svdcourse-grade``)."""

@@ -14,17 +14,21 @@ nbgrader's own sanitising (``ClearOutput``, ``OverwriteKernelspec``, ``Overwrite
   ``grade_id``\\ s are removed;
 - a deleted locked cell (setup or tests) or answer cell: put back at its place in the
   course order, as the student version has it (``OverwriteCells`` then restores the full
-  test source, hidden tests included, from the gradebook).
+  test source, hidden tests included, from the gradebook). A restored answer cell never
+  replaces a definition the student made elsewhere: when another cell defines a name its
+  stub defines (a student who moved every function into one cell), it comes back empty.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import os
+import re
 from pathlib import Path
 
-__all__ = ["InvalidNotebook", "read_submission", "repair"]
+__all__ = ["InvalidNotebook", "read_submission", "repair", "defined_names", "python_source"]
 
 
 class InvalidNotebook(Exception):
@@ -119,6 +123,44 @@ def _grade_id(cell) -> str | None:
     return None
 
 
+def python_source(source: str) -> str:
+    """Cell source as plain Python, IPython's magics turned into calls (for :mod:`ast`).
+
+    Examples
+    --------
+    >>> python_source("%time x = 1")
+    "get_ipython().run_line_magic('time', 'x = 1')\\n"
+    """
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001  (a cell IPython cannot read either: left as it is)
+        return source
+
+
+def defined_names(source: str) -> set[str]:
+    """Names a cell defines at top level (functions, classes, assignments).
+
+    Examples
+    --------
+    >>> sorted(defined_names("%matplotlib inline\\ndef f(x):\\n    return x\\nclass C: pass\\nk = 3"))
+    ['C', 'f', 'k']
+    """
+    try:
+        tree = ast.parse(python_source(source))
+    except SyntaxError:  # top-level definitions by their first line
+        return set(re.findall(r"(?m)^(?:async\s+def|def|class)\s+(\w+)", source))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return names
+
+
 def _is_locked(meta: dict) -> bool:
     return bool(meta.get("locked")) and not meta.get("solution")
 
@@ -204,15 +246,24 @@ def repair(nb, released) -> list[str]:
             notes.append(f"cell {gid}: type {cell.cell_type} changed back to {ref.cell_type}")
             _set_type(cell, ref.cell_type)
 
-    # 4. missing nbgrader cells come back at their place
+    # 4. missing nbgrader cells come back at their place; an answer stub never shadows a
+    #    definition the student made in another cell
     present = {_grade_id(c) for c in nb.cells} - {None}
+    student_names = set().union(*(defined_names(c.source) for c in nb.cells
+                                  if c.cell_type == "code"))
     for k, gid in enumerate(order):
         if gid in present:
             continue
         new = copy.deepcopy(reference[gid])
         new["id"] = f"restored-{gid}"[:64].replace("_", "-")
+        shadowed = set()
         if new.cell_type == "code":
             new.outputs, new.execution_count = [], None
+            if new.metadata["nbgrader"].get("solution"):
+                shadowed = defined_names(new.source) & student_names
+        if shadowed:
+            new.source = (f"# This answer cell was missing; {', '.join(sorted(shadowed))} "
+                          "defined in another cell of the submission.\n")
         index = 0
         for previous in reversed(order[:k]):
             if previous in present:
@@ -220,7 +271,9 @@ def repair(nb, released) -> list[str]:
                 break
         nb.cells.insert(index, new)
         present.add(gid)
-        notes.append(f"cell {gid} was missing: put back from the lab")
+        notes.append(f"cell {gid} was missing: " + (
+            "put back empty (its names are defined in another cell)" if shadowed
+            else "put back from the lab"))
     return notes
 
 

@@ -4,6 +4,10 @@ nbgrader's gradebook holds the points; it has no place for *why* a submission sc
 or *why* it needs a second look. Those live next to it, in ``<course>/results/<lab>.json``,
 written by the parent process only, one submission at a time (atomic replace), so an
 interrupted run loses nothing already graded.
+
+Each student's record also says how its code ran: ``"sandbox": "bubblewrap"``, or
+``"none"`` when the instructor opted out with ``--no-sandbox``; the run's entry in
+``runs`` then holds a ``warning`` to show.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ STATUSES = {
     "graded": "graded normally (tests that failed score 0 with the test's message)",
     "missing notebook": "no notebook in the submission: 0 points",
     "invalid notebook": "the file is not a readable notebook: 0 points",
-    "kernel died": "the Python process stopped (e.g. os._exit): later tests score 0",
+    "kernel died": "the student's Python process stopped (e.g. os._exit): later tests score 0",
     "time limit": "the whole-notebook time limit stopped it: later tests score 0",
     "error": "the grader itself failed on this submission: 0 points, look at it",
 }

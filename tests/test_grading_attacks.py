@@ -1,0 +1,432 @@
+"""Attacks on the grader itself, one case per class, graded in one run of a small lab-1 class.
+
+Each hostile submission is a blank (or correct) lab with an attack added to an answer cell;
+the attacks know the real paths of the repository and the course directory. With student
+code in the sandbox and the verdicts decided outside it, each must get exactly what its
+real work deserves (zero for a blank), with the status and reason stated here, and no
+classmate, file, gradebook row or later command may be touched. The honest cases
+(warnings, heavy printing, every answer in one cell) must get full marks.
+
+Needs bubblewrap (Debian package ``bubblewrap``): skipped without it, failed under CI.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, skip_or_fail
+from grading_cases import answer_cell, correct_notebook, functions, meta, write
+
+pytest.importorskip("nbgrader", reason="nbgrader is not installed (pip install -e ./instructor)")
+
+from svdcourse_grade.autograde import autograde  # noqa: E402
+from svdcourse_grade.course import Course  # noqa: E402
+from svdcourse_grade.sandbox import bwrap_path  # noqa: E402
+
+pytestmark = pytest.mark.grading
+
+LAB = "lab01_rotations"
+CELL_TIMEOUT = 5
+BLANK = "NotImplementedError: Replace this line with your code."
+#: a word in the command line of the background process: it must not survive the run
+MARKER = "svdcourse-attack-background-7f3a"
+
+
+@dataclass
+class Case:
+    """A hostile or honest submission: where its code goes and what it must end with."""
+
+    base: str  # "blank" or "correct"
+    code: str  # added to the first answer cell (more in ``build``)
+    scores: str | dict  # "full", "zero" (each with the blank's reason) or {grade_id: reason}
+    status: str = "graded"
+    reason: str = ""  # the record's reason
+    notes: tuple = ()
+
+    def expected(self, grade_id: str) -> str:
+        """The reason test cell ``grade_id`` must have: "" for full marks."""
+        if isinstance(self.scores, dict):
+            return self.scores.get(grade_id, "")
+        return "" if self.scores == "full" else BLANK
+
+
+def attacks(repo: Path, course: Path) -> dict[str, Case]:
+    """The class. ``repo`` and ``course`` are the real folders, as an attacker would guess."""
+    solution = repo / "solutions" / LAB / f"{LAB}.ipynb"
+    background = ("import sqlite3, time\n"  # waits for the run to end, then zeroes everyone
+                  "time.sleep(4)\n"
+                  f"db = sqlite3.connect({str(course / 'gradebook.db')!r})\n"
+                  "db.execute('update grade set auto_score = 0')\n"
+                  "db.commit()\n")
+    return {
+        "honest_correct": Case("correct", "", "full"),
+        # --- forging a verdict in-process --------------------------------------------
+        "forge_ipython_hooks": Case("blank", (
+            "import sys\n"
+            "ip = get_ipython()\n"
+            "sys.excepthook = lambda *args: None\n"
+            "ip.set_custom_exc((BaseException,), lambda *args, **kwargs: None)\n"
+            "ip.showtraceback = lambda *args, **kwargs: None\n"
+            "def _wrap(lines):\n"
+            "    return ['try:\\n'] + ['    ' + l for l in lines] + ['\\nexcept BaseException:\\n    pass\\n']\n"
+            "ip.input_transformers_post.append(_wrap)\n"
+            "ip.events.register('pre_run_cell', lambda *a: None)\n"), "zero"),
+        "forge_json_and_builtins": Case("blank", (
+            "import builtins, json\n"
+            "json.dumps = lambda *args, **kwargs: '{}'\n"
+            "json.loads = lambda *args, **kwargs: {}\n"
+            "class _Never(Exception):\n    pass\n"
+            "builtins.NotImplementedError = _Never\n"
+            "builtins.AssertionError = _Never\n"),
+            # the stubs now raise _Never, which the tests see as a generic error
+            {grade_id: "StudentCodeError: _Never: Replace this line with your code."
+             for grade_id in ("svd_steps_tests", "ellipse_axes_tests", "svd_via_eig_tests")}),
+        "forge_ctypes_checks": Case("blank", (
+            "import ctypes\n"
+            "import svdcourse.checks as checks\n"
+            "_noop = (lambda *args, **kwargs: None).__code__\n"
+            "for _name in dir(checks):\n"
+            "    _f = getattr(checks, _name)\n"
+            "    if _name.startswith('check_') and hasattr(_f, '__code__'):\n"
+            "        _f.__code__ = _noop.replace(co_name=_f.__code__.co_name)\n"
+            "        ctypes.pythonapi.PyDict_SetItem(ctypes.py_object(checks.__dict__),\n"
+            "            ctypes.py_object(_name), ctypes.py_object(lambda *a, **k: a[0](*a[1:])\n"
+            "                                                    if _name == 'check_call' else None))\n"), "zero"),
+        "forge_numpy_internals": Case("blank", (
+            "import numpy as np\n"
+            "import numpy.testing\n"
+            "np.allclose = lambda *a, **k: True\n"
+            "np.isclose = lambda a, b, *args, **kwargs: np.ones(np.shape(a), bool)\n"
+            "np.testing.assert_allclose = lambda *a, **k: None\n"
+            "np.linalg.norm = lambda *a, **k: 0.0\n"
+            "for _module, _attr, _fake in (('numpy._core._methods', '_all', lambda *a, **k: True),\n"
+            "                              ('numpy._core.numeric', 'isclose', np.isclose)):\n"
+            "    try:\n"
+            "        setattr(__import__(_module, fromlist=['_']), _attr, _fake)\n"
+            "    except ImportError:\n"
+            "        pass\n"), "zero"),
+        # --- exfiltration --------------------------------------------------------------
+        "exfiltrate_files": Case("blank", (
+            "import glob, os\n"
+            f"for _path in [{str(solution)!r}, {str(course / 'release')!r},\n"
+            f"              {str(course)!r}, {str(repo)!r}, os.path.expanduser('~'), '/root']:\n"
+            "    for _f in glob.glob(_path + '/**/*.ipynb', recursive=True) + [_path]:\n"
+            "        try:\n"
+            "            print(open(_f).read())\n"
+            "            exec(open(_f).read())\n"
+            "        except Exception as _err:\n"
+            "            print('no', _f, type(_err).__name__)\n"), "zero"),
+        "exfiltrate_history": Case("blank", "", "zero"),  # see build(): prints In, Out, ...
+        # --- harming others ------------------------------------------------------------
+        "background_process": Case("blank", (
+            "import os, subprocess, sys\n"
+            f"_code = {background!r}\n"
+            f"subprocess.Popen([sys.executable, '-c', _code, {MARKER!r}], start_new_session=True,\n"
+            "                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+            "if os.fork() == 0:\n"
+            "    os.setsid()\n"
+            f"    os.execv(sys.executable, [sys.executable, '-c', _code, {MARKER!r}])\n"), "zero"),
+        "write_everywhere": Case("blank", (
+            "import os\n"
+            f"for _path in [{str(course / 'submitted' / 'honest_correct' / LAB / (LAB + '.ipynb'))!r},\n"
+            f"              {str(course / 'gradebook.db')!r},\n"
+            f"              {str(course / 'results' / (LAB + '.json'))!r},\n"
+            f"              {str(repo / 'src' / 'sitecustomize.py')!r},\n"
+            f"              {str(repo / 'src' / 'svdcourse' / 'checks.py')!r}]:\n"
+            "    try:\n"
+            "        os.makedirs(os.path.dirname(_path), exist_ok=True)\n"
+            "        with open(_path, 'w') as _handle:\n"
+            "            _handle.write('# written by a submission\\n')\n"
+            "        print('wrote', _path)\n"
+            "    except OSError as _err:\n"
+            "        print('could not write', _path, type(_err).__name__)\n"), "zero"),
+        "sqlite_lock": Case("blank", (
+            "import sqlite3, threading, time\n"
+            "def _hold():\n"
+            "    try:\n"
+            f"        db = sqlite3.connect({str(course / 'gradebook.db')!r}, timeout=0)\n"
+            "        db.execute('BEGIN EXCLUSIVE')\n"
+            "        time.sleep(60)\n"
+            "    except Exception as _err:\n"
+            "        print('no lock', type(_err).__name__)\n"
+            "threading.Thread(target=_hold, daemon=True).start()\n"
+            "time.sleep(0.5)\n"), "zero"),
+        "kill_the_grader": Case("correct", (
+            "\nimport os, signal\n"
+            "for _pid in [os.getppid(), 1, -1] + [int(p) for p in os.listdir('/proc') if p.isdigit()]:\n"
+            "    for _sig in (signal.SIGSTOP, signal.SIGKILL):\n"
+            "        if _pid != os.getpid():\n"
+            "            try:\n"
+            "                os.kill(_pid, _sig)\n"
+            "            except OSError:\n"
+            "                pass\n"), "full"),
+        "sigstop_itself": Case("correct", "", {  # see build(): stops in answer 2
+            "ellipse_axes_tests": "NameError: name 'ellipse_axes' is not defined"},
+            notes=("time limit reached in ellipse_axes_answer",)),
+        # --- honest students -----------------------------------------------------------
+        "honest_warning": Case("correct", "", "full"),  # see build(): np.log(0.0) in a call
+        "honest_prints": Case("correct", "", "full"),  # see build(): 5,000 flushed prints
+        "honest_merged": Case("correct", "", "full",
+                              notes=("cell ellipse_axes_answer was missing",
+                                     "cell svd_via_eig_answer was missing")),
+    }
+
+
+def build(course: Course, cases: dict[str, Case]) -> None:
+    """Write every case's submission under ``<course>/submitted/<case>/<lab>/``."""
+    import nbformat
+
+    source = nbformat.read(course.source_notebook(LAB), as_version=4)
+    released = nbformat.read(course.released_notebook(LAB), as_version=4)
+    funcs = functions(released)
+    correct = correct_notebook(source, released)
+    for name, case in cases.items():
+        nb = copy.deepcopy(correct if case.base == "correct" else released)
+        first = answer_cell(nb, funcs[0])
+        first.source += "\n" + case.code
+        if name == "exfiltrate_history":
+            answer_cell(nb, funcs[1]).source += (
+                "\ntry:\n    print(In, Out, _ih)\nexcept NameError as err:\n    print(err)\n"
+                "print(get_ipython().history_manager.input_hist_raw)\n"
+                "print(sorted(globals()))\n")
+        elif name == "sigstop_itself":
+            cell = answer_cell(nb, funcs[1])
+            cell.source = "import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)\n" + cell.source
+        elif name == "honest_warning":
+            first.source = first.source.replace(
+                "    return c, d, y", "    np.log(np.zeros(1))  # RuntimeWarning\n    return c, d, y")
+            assert "RuntimeWarning" in first.source
+        elif name == "honest_prints":
+            first.source = first.source.replace(
+                "    return c, d, y",
+                "    for i in range(5000):\n        print('step', i, flush=True)\n    return c, d, y")
+            first.source += "\nfor i in range(5000):\n    print('cell', i, flush=True)\n"
+        elif name == "honest_merged":
+            for f in funcs[1:]:
+                first.source += "\n\n" + answer_cell(nb, f).source
+            nb.cells = [c for c in nb.cells if meta(c).get("grade_id") not in
+                        {f"{f}_answer" for f in funcs[1:]}]
+        write(nb, course.root / "submitted" / name / LAB, f"{LAB}.ipynb")
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    """The class graded once: records, gradebook, and what the files looked like before."""
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    old_path = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), old_path])
+    course = Course(tmp_path_factory.mktemp("attacks") / "course", ROOT)
+    course.prepare(LAB)
+    cases = attacks(ROOT, course.root)
+    build(course, cases)
+    repo_before = _digests(ROOT / "src")
+    submitted_before = _digests(course.root / "submitted")
+    start = time.monotonic()
+    records = autograde(course, LAB, jobs=2, cell_timeout=CELL_TIMEOUT, notebook_timeout=120,
+                        progress=False)
+    seconds = time.monotonic() - start
+    time.sleep(6)  # the background process would have written by now
+    with course.gradebook() as gb:
+        scores = {s.student.id: {g.name: (g.auto_score, g.max_score) for nb in s.notebooks
+                                 for g in nb.grades if g.cell.cell_type == "code"}
+                  for s in gb.assignment_submissions(LAB)}
+    os.environ["PATH"] = old_path
+    return {"course": course, "cases": cases, "records": records, "scores": scores,
+            "seconds": seconds, "repo_before": repo_before,
+            "submitted_before": submitted_before}
+
+
+CASES = list(attacks(Path("/repo"), Path("/course")))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_submission_gets_exactly_what_its_work_deserves(attacked, name):
+    case, record = attacked["cases"][name], attacked["records"][name]
+    scores = attacked["scores"][name]
+    assert record["status"] == case.status, record["reason"]
+    assert record["reason"] == case.reason
+    assert record["sandbox"] == "bubblewrap"
+    assert not record["flags"]
+    assert set(scores) == {"svd_steps_tests", "ellipse_axes_tests", "svd_via_eig_tests"}
+    for grade_id, (auto, max_score) in scores.items():
+        reason = case.expected(grade_id)
+        want = 0 if reason else max_score
+        cell = record["cells"][grade_id]
+        assert auto == want, f"{grade_id}: {auto}/{max_score} ({cell['reason']})"
+        assert cell["score"] == want
+        assert cell["reason"] == reason, grade_id
+    for note in case.notes:
+        assert any(note in n for n in record["notes"]), record["notes"]
+
+
+def test_no_hidden_test_or_solution_reaches_the_student_s_notebook(attacked):
+    import nbformat
+
+    course = attacked["course"]
+    source = nbformat.read(course.source_notebook(LAB), as_version=4)
+    secret = []
+    for cell in source.cells:
+        if "BEGIN HIDDEN TESTS" in cell.source:
+            hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+            secret += [line.strip() for line in hidden.splitlines() if len(line.strip()) > 30]
+        if "BEGIN SOLUTION" in cell.source:
+            body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+            secret += [line.strip() for line in body.splitlines() if len(line.strip()) > 30]
+    assert secret
+    for name in ("exfiltrate_files", "exfiltrate_history"):
+        nb = nbformat.read(course.notebook_path("autograded", name, LAB), as_version=4)
+        printed = "\n".join(str(o.get("text", "")) + str(o.get("evalue", ""))
+                            for c in nb.cells if c.cell_type == "code" and not (
+                                meta(c).get("grade") and not meta(c).get("solution"))
+                            for o in c.get("outputs", []))
+        assert "could not" in printed or "no " in printed or "NameError" in printed, printed[:500]
+        leaked = [line for line in secret if line in printed]
+        assert not leaked, f"{name}: {leaked[:3]}"
+
+
+def test_nothing_outside_the_sandbox_was_written(attacked):
+    course = attacked["course"]
+    assert _digests(ROOT / "src") == attacked["repo_before"]
+    assert not (ROOT / "src" / "sitecustomize.py").exists()
+    assert _digests(course.root / "submitted") == attacked["submitted_before"]
+    record = attacked["records"]["honest_correct"]
+    assert record["status"] == "graded"
+    assert all(c["reason"] == "" for c in record["cells"].values() if not c["manual"])
+
+
+def test_no_process_outlives_the_run_and_the_gradebook_is_intact(attacked):
+    assert _processes_with(MARKER) == []
+    course = attacked["course"]
+    with course.gradebook() as gb:
+        now = {s.student.id: {g.name: (g.auto_score, g.max_score) for nb in s.notebooks
+                              for g in nb.grades if g.cell.cell_type == "code"}
+               for s in gb.assignment_submissions(LAB)}
+    assert now == attacked["scores"]
+    assert set(now) == set(attacked["cases"])
+
+
+def test_the_run_ends_in_reasonable_time(attacked):
+    # one cell time limit (sigstop) and 14 small submissions on 2 workers
+    assert attacked["seconds"] < 120, attacked["seconds"]
+
+
+def test_a_stopped_worker_costs_only_its_own_submission(tmp_path, monkeypatch):
+    """SIGSTOP on a worker process (which no submission can reach: done here from outside):
+    the main process's own clock kills it and grades everyone else."""
+    import signal
+    import threading
+
+    import svdcourse_grade.autograde as autograde_module
+
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent),
+                                                os.environ.get("PATH", "")]))
+    monkeypatch.setattr(autograde_module, "MARGIN", 2)
+    course = Course(tmp_path / "course", ROOT)
+    course.prepare(LAB)
+    cases = {name: case for name, case in attacks(ROOT, course.root).items()
+             if name in ("honest_correct", "forge_json_and_builtins", "honest_warning")}
+    build(course, cases)
+    stopped: list[int] = []
+
+    def stop_first_worker():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not stopped:
+            import multiprocessing
+
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGSTOP)
+                stopped.append(child.pid)
+                break
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=stop_first_worker, daemon=True)
+    thread.start()
+    records = autograde(course, LAB, jobs=1, cell_timeout=CELL_TIMEOUT, notebook_timeout=8,
+                        progress=False)
+    thread.join()
+    assert stopped
+    statuses = {name: r["status"] for name, r in records.items()}
+    victim = [name for name, status in statuses.items() if status == "time limit"]
+    assert len(victim) == 1, statuses
+    assert records[victim[0]]["reason"] == "time limit: grading took longer than 10 s and was stopped"
+    for name in set(cases) - set(victim):
+        assert statuses[name] == "graded"
+        want = cases[name].scores
+        totals = [c["score"] for c in records[name]["cells"].values() if not c["manual"]]
+        assert (sum(totals) == 10) if want == "full" else (sum(totals) == 0), records[name]
+
+
+def test_the_sandbox_shows_only_what_it_should(tmp_path):
+    """What student code sees: the student wheel (not ``src/``), no repository, course, home
+    or network, read-only Python, an unprivileged user, the documented limits."""
+    from svdcourse_grade.sandbox import Limits, Sandbox, student_site
+
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    site = student_site(ROOT, tmp_path / "sandbox")
+    probe = (
+        "import os, resource, socket, sys, svdcourse\n"
+        "def writable(path):\n"
+        "    try:\n"
+        "        open(os.path.join(path, 'probe'), 'w').close()\n"
+        "        return True\n"
+        "    except OSError:\n"
+        "        return False\n"
+        "def online():\n"
+        "    try:\n"
+        "        socket.create_connection(('1.1.1.1', 53), timeout=2)\n"
+        "        return True\n"
+        "    except OSError:\n"
+        "        return False\n"
+        "facts = {'package': svdcourse.__file__, 'uid': os.getuid(), 'pids': sorted(\n"
+        "    int(p) for p in os.listdir('/proc') if p.isdigit()), 'online': online(),\n"
+        f"    'seen': [p for p in {[str(ROOT), str(tmp_path), os.path.expanduser('~') + '/.bashrc']!r}\n"
+        "             if os.path.exists(p)],\n"
+        "    'writable': [p for p in [sys.prefix, os.path.dirname(svdcourse.__file__), '/usr', '/']\n"
+        "                 if writable(p)] + (['/tmp'] if writable('/tmp') else []),\n"
+        "    'limits': [resource.getrlimit(r)[0] for r in (resource.RLIMIT_AS,\n"
+        "               resource.RLIMIT_CPU, resource.RLIMIT_NPROC, resource.RLIMIT_FSIZE)]}\n")
+    box = Sandbox(Limits(), site)
+    try:
+        reply = box.request({"op": "run", "source": probe, "label": "probe"}, timeout=60)
+        assert reply["error"] is None, reply
+        facts = box.request({"op": "resolve", "name": "facts"}, timeout=10)["value"]
+    finally:
+        box.close()
+    assert facts["package"] == "/opt/student-site/svdcourse/__init__.py"
+    assert facts["uid"] == (65534 if os.geteuid() == 0 else os.geteuid())
+    assert facts["pids"] == [1, 2]  # bubblewrap's init and the student's Python, nothing else
+    assert facts["online"] is False
+    assert facts["seen"] == []
+    assert facts["writable"] == ["/tmp"]
+    limits = Limits()
+    assert facts["limits"] == [limits.memory_mb * 2**20, limits.cpu_seconds, limits.processes,
+                               limits.file_size_mb * 2**20]
