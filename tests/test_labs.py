@@ -39,6 +39,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import linecache
 import os
 import re
 import shutil
@@ -184,6 +185,14 @@ def solution_regions(lab: str) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------------------
 
 
+def exec_cell(source: str, filename: str, namespace: dict) -> None:
+    """Run one cell's source in ``namespace``, registering it in :mod:`linecache` as IPython
+    does, so that ``inspect.getsource`` finds the functions it defines (a check reads the
+    source of a student's function to see what it calls)."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+
+
 @functools.lru_cache(maxsize=None)
 def reference_namespace(lab: str) -> dict:
     """Run every code cell of the source notebook except the test cells, in order."""
@@ -191,18 +200,36 @@ def reference_namespace(lab: str) -> dict:
     tests = set(autograded_cells(source_notebook(lab)))
     for cell in source_notebook(lab).cells:
         if cell.cell_type == "code" and nbgrader_meta(cell).get("grade_id") not in tests:
-            exec(compile(cell.source, f"<{lab}:{cell.get('id', '?')}>", "exec"), namespace)
+            exec_cell(cell.source, f"<{lab}:{cell.get('id', '?')}>", namespace)
     return namespace
 
 
-def run_test_cell(lab: str, function: str, implementation=None) -> None:
-    """Run the test cell of ``function`` (hidden tests included) with ``implementation``
-    in place of the reference one (or the reference itself when None)."""
+def visible_tests(source: str) -> str:
+    """A test cell as the student sees it: the hidden-test region (markers included) removed."""
+    return "\n".join(outside_regions(source, HIDDEN_BEGIN, HIDDEN_END)) + "\n"
+
+
+def run_test_cell(lab: str, function: str, implementation=None, *, visible_only=False) -> None:
+    """Run the test cell of ``function`` (hidden tests included, unless ``visible_only``) with
+    ``implementation`` in place of the reference one (or the reference itself when None)."""
     namespace = dict(reference_namespace(lab))
     if implementation is not None:
         namespace[function] = implementation
-    cell = autograded_cells(source_notebook(lab))[f"{function}_tests"]
-    exec(compile(cell.source, f"<{lab}:{function}_tests>", "exec"), namespace)
+    source = autograded_cells(source_notebook(lab))[f"{function}_tests"].source
+    if visible_only:
+        source = visible_tests(source)
+    exec_cell(source, f"<{lab}:{function}_tests{':visible' if visible_only else ''}>", namespace)
+
+
+def rejected(lab: str, function: str, implementation, *, visible_only=False) -> bool:
+    """Whether the test cell (or only its visible tests) rejects ``implementation``."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            run_test_cell(lab, function, implementation, visible_only=visible_only)
+        except Exception:  # noqa: BLE001 - any failure is a rejection
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------------------
@@ -343,17 +370,59 @@ def test_wrong_answers_are_rejected(lab):
     module = load_wrong_answers(lab)
     if module is None:
         pytest.fail(f"tests/wrong_answers/{lab}.py is missing")
-    accepted = []
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        for function, known in module.WRONG_ANSWERS.items():
-            for label, implementation in known:
-                try:
-                    run_test_cell(lab, function, implementation)
-                except Exception:  # noqa: BLE001 - any failure is a rejection
-                    continue
-                accepted.append(f"{function}: {label}")
+    accepted = [
+        f"{function}: {label}"
+        for function, known in module.WRONG_ANSWERS.items()
+        for label, implementation in known
+        if not rejected(lab, function, implementation)
+    ]
     assert not accepted, "the test cells accept these wrong answers:\n" + "\n".join(accepted)
+
+
+#: Share of a lab's wrong answers that the visible tests alone must catch: a student should
+#: learn about a plausible mistake from the test cell, not from the grade.
+MIN_VISIBLE_CATCH = 0.9
+VISIBLE_CATCH: dict[str, tuple[int, int]] = {}  # lab -> (caught, total), for the summary
+
+
+class VisibleCatchSummary:
+    """A pytest plugin, registered by the first lab test that needs it, that prints the share
+    of wrong answers the visible tests catch, per lab, at the end of the session."""
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not VISIBLE_CATCH:
+            return
+        terminalreporter.section("wrong answers caught by the visible tests")
+        for lab_id, (caught, total) in sorted(VISIBLE_CATCH.items()):
+            terminalreporter.write_line(f"{lab_id:24} {caught:3d} / {total:3d} = {caught / total:5.1%}")
+
+
+@pytest.fixture(scope="session")
+def visible_catch_summary(pytestconfig) -> dict[str, tuple[int, int]]:
+    name = "svdcourse-visible-catch"
+    if not pytestconfig.pluginmanager.has_plugin(name):
+        pytestconfig.pluginmanager.register(VisibleCatchSummary(), name)
+    return VISIBLE_CATCH
+
+
+def test_visible_tests_catch_most_wrong_answers(lab, visible_catch_summary):
+    module = load_wrong_answers(lab)
+    if module is None:
+        pytest.fail(f"tests/wrong_answers/{lab}.py is missing")
+    missed, total = [], 0
+    for function, known in module.WRONG_ANSWERS.items():
+        for label, implementation in known:
+            total += 1
+            if not rejected(lab, function, implementation, visible_only=True):
+                missed.append(f"{function}: {label}")
+    caught = total - len(missed)
+    visible_catch_summary[lab] = (caught, total)
+    print(f"{lab}: the visible tests catch {caught} of {total} wrong answers "
+          f"({caught / total:.0%}); only the hidden tests catch: {missed}")
+    assert caught >= MIN_VISIBLE_CATCH * total, (
+        f"the visible tests catch only {caught} of {total} wrong answers; these pass them:\n"
+        + "\n".join(missed)
+    )
 
 
 def test_other_right_answers_are_accepted(lab):
