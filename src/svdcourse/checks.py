@@ -41,6 +41,7 @@ __all__ = [
     "check_equal_up_to_sign",
     "check_same_subspace",
     "check_reconstruction",
+    "check_raises",
     "check_does_not_use",
 ]
 
@@ -248,6 +249,56 @@ def check_call(function: Any, *args: Any, hint: str = "") -> Any:
             "usual causes." + (f" {hint}" if hint else "")
         )
     _fail(message)  # outside the `except`: no chained numpy traceback above the message
+
+
+def check_raises(
+    exception: type[Exception], function: Any, *args: Any, call: str, why: str
+) -> None:
+    """Check that a call raises the exception the task asks for.
+
+    Parameters
+    ----------
+    exception : type
+        The exception class expected, e.g. ``ValueError``.
+    function : callable
+        The function to call.
+    *args
+        Its arguments.
+    call : str
+        The call as the message shows it, e.g. ``"rank_k_approx(A, -1)"``.
+    why : str
+        Why the task wants the exception, e.g. ``"k must be >= 0"``.
+
+    Raises
+    ------
+    AssertionError
+        If the call returns normally, or raises another exception (an answer not
+        written yet, ``NotImplementedError``, is let through unchanged).
+
+    Examples
+    --------
+    >>> import math
+    >>> check_raises(ValueError, math.sqrt, -1.0, call="math.sqrt(-1.0)", why="no real root")
+    >>> check_raises(ValueError, abs, -2.5, call="abs(-2.5)", why="no reason")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: abs(-2.5) should raise ValueError (no reason), but it returned 2.5.
+    """
+    try:
+        result = function(*args)
+    except exception:
+        return
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001 - named in the message
+        message = (
+            f"{call} should raise {exception.__name__} ({why}), but it raised "
+            f"{type(err).__name__}: {err}"
+        )
+    else:
+        shown = _fmt(result) if isinstance(result, (int, float, np.number, np.ndarray)) else repr(result)
+        message = f"{call} should raise {exception.__name__} ({why}), but it returned {shown}."
+    _fail(message)
 
 
 def check_tuple(value: Any, items: Sequence[str], name: str) -> None:
