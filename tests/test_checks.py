@@ -474,9 +474,26 @@ def test_require_version_explains_what_to_do(monkeypatch, installed, expected, w
     assert why in message
     assert f"svdcourse {installed}" in message
     assert f"written for svdcourse {expected}" in message
-    assert "student guide" in message and "pip install" in message
+    assert 'page "Labs"' in message and "pip install" in message
     assert f"svdcourse-{expected}-py3-none-any.whl" in message
     assert isinstance(info.value, RuntimeError)
+
+
+def test_the_page_the_version_message_names_offers_the_wheel():
+    """The message sends students to the page "Labs": that page exists in the book and is
+    the one that offers the wheel for download."""
+    import re
+
+    from conftest import ROOT
+
+    labs_page = (ROOT / "book" / "labs.md").read_text(encoding="utf-8")
+    assert re.search(r"^# Labs$", labs_page, flags=re.MULTILINE), "book/labs.md is not titled Labs"
+    assert "-py3-none-any.whl" in labs_page and "download" in labs_page
+    assert re.search(r"^\s*- file: book/labs$", (ROOT / "_toc.yml").read_text(), flags=re.MULTILINE)
+    for page in (ROOT / "book").glob("*.md"):
+        if page.name != "labs.md":
+            text = page.read_text(encoding="utf-8")
+            assert "__version__}-py3-none-any.whl" not in text, f"{page.name} offers the wheel too"
 
 
 def test_require_version_accepts_the_installed_version():

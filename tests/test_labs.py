@@ -609,6 +609,77 @@ def test_blank_scores_zero(lab, graded):
     assert not nonzero, f"the unanswered notebook earns points (auto_score, max): {nonzero}"
 
 
+# --------------------------------------------------------------------------------------
+# what a student sees in Jupyter: a failing check, and the student guide that quotes it
+# --------------------------------------------------------------------------------------
+
+GUIDE = ROOT / "book" / "student_guide.md"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+PASSED = "The tests in this cell passed."
+#: The mistake the student guide shows: svd_steps returns y alone instead of (c, d, y).
+RETURNS_Y_ONLY = """def svd_steps(A, x):
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return U @ (s * (Vt @ x))
+"""
+
+
+def guide_quote(start: str) -> list[str]:
+    """The lines of the ``text`` block of the student guide whose first line starts so."""
+    blocks = re.findall(r"```text\n(.*?)\n\s*```", GUIDE.read_text(encoding="utf-8"), flags=re.S)
+    found = [b for b in blocks if b.strip().startswith(start)]
+    assert found, f"book/student_guide.md quotes no block starting with {start!r}"
+    return [line.strip() for line in found[0].strip().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def failing_cell_in_a_kernel(tmp_path_factory) -> list[str]:
+    """Run lab 1's student notebook in a real kernel, up to the test cell of svd_steps, with
+    a wrong svd_steps; return the rendered traceback of that test cell, line by line."""
+    nbclient = pytest.importorskip("nbclient")
+    lab = "lab01_rotations"
+    nb = nbformat.from_dict(json.loads(json.dumps(released_notebook(lab))))
+    ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
+    nb.cells[ids.index("svd_steps_answer")].source = RETURNS_Y_ONLY
+    nb.cells = nb.cells[: ids.index("svd_steps_tests") + 1]
+    folder = tmp_path_factory.mktemp("kernel")
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                                     resources={"metadata": {"path": str(folder)}})
+    client.execute()
+    errors = [o for o in nb.cells[-1].outputs if o.output_type == "error"]
+    assert errors, "the test cell of svd_steps did not fail on a wrong svd_steps"
+    return ANSI.sub("", "\n".join(errors[0].traceback)).splitlines()
+
+
+@pytest.mark.lab
+def test_a_failing_check_shows_its_message_first_in_jupyter(failing_cell_in_a_kernel):
+    lines = failing_cell_in_a_kernel
+    assert lines[0].startswith("AssertionError: svd_steps(A, x) should return a tuple of 3 "
+                               "items (c, d, y)"), "\n".join(lines[:10])
+    assert len(lines) <= 8, "the traceback below the message is long:\n" + "\n".join(lines)
+    assert "check_tuple(result" in "\n".join(lines), "the failing line of the test cell is missing"
+
+
+@pytest.mark.lab
+def test_student_guide_quotes_what_jupyter_shows(failing_cell_in_a_kernel):
+    quoted = guide_quote("AssertionError:")
+    assert quoted[0] == failing_cell_in_a_kernel[0].strip(), (
+        "book/student_guide.md quotes a failure message that the checks do not print:\n"
+        f"quoted:  {quoted[0]}\nprinted: {failing_cell_in_a_kernel[0]}"
+    )
+    shown = [line.strip() for line in failing_cell_in_a_kernel]
+    for line in quoted[1:]:
+        if line and "..." not in line:
+            assert line in shown, f"the guide quotes {line!r}, which Jupyter does not show"
+
+
+def test_student_guide_quotes_what_a_passing_cell_prints(lab):
+    assert PASSED in GUIDE.read_text(encoding="utf-8")
+    for grade_id, cell in autograded_cells(source_notebook(lab)).items():
+        assert cell.source.rstrip().endswith(f'print("{PASSED}")'), (
+            f"{grade_id} does not end by printing {PASSED!r}, as the student guide says"
+        )
+
+
 def test_wrong_answer_modules_are_self_contained(lab):
     """The grading tests paste a wrong-answer module whole into a student notebook, so it may
     import only what a student's kernel has (the standard library, numpy, scipy, scikit-learn
