@@ -27,7 +27,10 @@ last number is the total.
 What is checked, per lab: no outputs in either notebook; the points table adds up to the
 nbgrader points; the naming convention; the reference passes every test cell and the wrong
 answers are rejected (in-process, fast: the notebook's code cells are exec'd in a namespace,
-then each test cell is run with a wrong function put in under the graded name); regenerating
+then each test cell is run with a wrong function put in under the graded name), and the
+visible tests alone catch at least 90% of them (the rate per lab is printed at the end of the
+session), so that students learn of a plausible mistake from the test cell; a failing check
+shows its message first in a real kernel, as the student guide quotes it; regenerating
 ``labs/`` with nbgrader gives the committed notebook; nbgrader autograde gives the reference
 full marks and the unanswered student notebook zero on every autograded cell (marker
 ``lab``); neither the student notebook nor the website contains a hidden test or a whole
@@ -359,10 +362,13 @@ def test_reference_passes_every_test_cell(lab):
         # nbgrader gives 0 points to a test cell that writes to stderr: no warnings allowed
         warnings.simplefilter("error")
         for function in graded_functions(source_notebook(lab)):
-            try:
-                run_test_cell(lab, function)
-            except Exception as err:  # noqa: BLE001 - report every failing cell
-                failures.append(f"{function}_tests: {type(err).__name__}: {err}")
+            # the visible tests alone too: the visible-catch rate counts on them running
+            for visible_only in (False, True):
+                try:
+                    run_test_cell(lab, function, visible_only=visible_only)
+                except Exception as err:  # noqa: BLE001 - report every failing cell
+                    part = " (visible tests alone)" if visible_only else ""
+                    failures.append(f"{function}_tests{part}: {type(err).__name__}: {err}")
     assert not failures, "the reference solution fails:\n" + "\n".join(failures)
 
 
