@@ -30,6 +30,7 @@ from svdcourse.checks import (
     check_shape,
     check_singular_values,
     check_does_not_use,
+    check_raises,
     check_tuple,
 )
 
@@ -370,6 +371,30 @@ def test_a_failed_check_shows_its_message_first():
     import svdcourse.checks
     assert not any(svdcourse.checks.__file__ in line for line in rendered), "frames of the checks"
     assert any("check_call(broken" in line for line in rendered), "the failing line is missing"
+
+
+def test_check_raises_names_what_happened_instead():
+    def strict(k):
+        if k < 0:
+            raise ValueError("k must be >= 0")
+        return k
+
+    check_raises(ValueError, strict, -1, call="strict(-1)", why="k must be >= 0")
+    message = fails_with(check_raises, ValueError, lambda k: [k], -1, call="f(-1)", why="k < 0",
+                         match="should raise")
+    assert message == "f(-1) should raise ValueError (k < 0), but it returned [-1]."
+
+    def wrong_error(k):
+        return [][k]
+
+    fails_with(check_raises, ValueError, wrong_error, 3, call="g(3)", why="k too large",
+               match=r"g\(3\) should raise ValueError \(k too large\), but it raised IndexError")
+
+    def unfinished(k):
+        raise NotImplementedError("Replace this line with your code.")
+
+    with pytest.raises(NotImplementedError):
+        check_raises(ValueError, unfinished, 1, call="h(1)", why="-")
 
 
 def test_check_does_not_use_reads_the_source():
