@@ -29,7 +29,8 @@ from svdcourse.checks import (
     check_same_subspace,
     check_shape,
     check_singular_values,
-    check_thin_svd,
+    check_does_not_use,
+    check_raises,
     check_tuple,
 )
 
@@ -58,6 +59,21 @@ def random_matrix(seed: int, m: int, n: int, rank: int | None = None,
 
 def thin_svd(A):
     return np.linalg.svd(A, full_matrices=False)
+
+
+def check_svd(U, s, Vt, A) -> None:
+    """The visible checks of a thin SVD in the order the lab test cells run them."""
+    m, n = A.shape
+    k = min(m, n)
+    check_shape(U, (m, k), "U")
+    check_shape(s, (k,), "s")
+    check_shape(Vt, (k, n), "Vt")
+    for value, name in ((U, "U"), (s, "s"), (Vt, "Vt")):
+        check_finite(value, name)
+    check_descending(s, "s", atol=1e-8)
+    check_orthonormal_columns(U, "U")
+    check_orthonormal_rows(Vt, "Vt")
+    check_reconstruction(U, s, Vt, A, rtol=1e-8, atol=1e-8)
 
 
 def random_signs(seed: int, k: int) -> np.ndarray:
@@ -104,7 +120,7 @@ def matrices(draw, min_k: int = 1, deficient: bool | None = None):
 def test_thin_svd_accepts_any_signs(A, seed):
     U, s, Vt = thin_svd(A)
     signs = random_signs(seed, len(s))
-    check_thin_svd(U * signs, s, Vt * signs[:, None], A)
+    check_svd(U * signs, s, Vt * signs[:, None], A)
     check_reconstruction(U * signs, s, Vt * signs[:, None], A)
 
 
@@ -117,7 +133,7 @@ def test_thin_svd_accepts_rotated_basis_of_repeated_singular_value(seed, m, n, a
     U2, Vt2 = U.copy(), Vt.copy()
     U2[:, :2] = U[:, :2] @ R
     Vt2[:2] = R.T @ Vt[:2]
-    check_thin_svd(U2, s, Vt2, A)
+    check_svd(U2, s, Vt2, A)
     check_same_subspace(U2[:, :2], U[:, :2], "the columns for s_1 = s_2")
     check_same_subspace(Vt2[:2].T, Vt[:2].T, "the rows for s_1 = s_2")
 
@@ -126,7 +142,7 @@ def test_thin_svd_accepts_rotated_basis_of_repeated_singular_value(seed, m, n, a
 @given(A=matrices(deficient=True))
 def test_thin_svd_accepts_rank_deficient_matrices(A):
     U, s, Vt = thin_svd(A)
-    check_thin_svd(U, s, Vt, A)
+    check_svd(U, s, Vt, A)
     check_singular_values(s, s, atol=1e-9)
 
 
@@ -140,7 +156,7 @@ def test_thin_svd_accepts_rank_deficient_matrices(A):
 def test_full_instead_of_thin_is_named(A, seed):
     m, n = A.shape
     assume(m != n)
-    message = fails_with(check_thin_svd, *np.linalg.svd(A), A, match="full_matrices=True")
+    message = fails_with(check_svd, *np.linalg.svd(A), A, match="full_matrices=True")
     assert f"expected ({m}, {min(m, n)})" in message or f"expected ({min(m, n)}, {n})" in message
 
 
@@ -150,17 +166,17 @@ def test_v_for_vt_is_named(A):
     U, s, Vt = thin_svd(A)
     if Vt.shape[0] == Vt.shape[1]:  # m >= n: V and Vt have the same shape
         assume(not np.allclose(Vt, Vt.T))
-        fails_with(check_thin_svd, U, s, Vt.T, A, match="V where V\\^T")
+        fails_with(check_svd, U, s, Vt.T, A, match="V where V\\^T")
         fails_with(check_reconstruction, U, s, Vt.T, A, match="V where V\\^T")
     else:
-        fails_with(check_thin_svd, U, s, Vt.T, A, match="V instead of V\\^T")
+        fails_with(check_svd, U, s, Vt.T, A, match="V instead of V\\^T")
 
 
 @FAST
 @given(A=matrices(min_k=2, deficient=False))
 def test_ascending_order_is_named(A):
     U, s, Vt = thin_svd(A)
-    fails_with(check_thin_svd, U[:, ::-1], s[::-1], Vt[::-1], A, match="ascending")
+    fails_with(check_svd, U[:, ::-1], s[::-1], Vt[::-1], A, match="ascending")
     fails_with(check_singular_values, s[::-1], s, match="ascending")
     fails_with(check_reconstruction, U, s[::-1], Vt, A, match="reverse order")
 
@@ -170,7 +186,7 @@ def test_ascending_order_is_named(A):
 def test_missing_square_root_is_named(A):
     U, s, Vt = thin_svd(A)
     fails_with(check_singular_values, s**2, s, match="is a square root missing")
-    fails_with(check_thin_svd, U, s**2, Vt, A, match="square root")
+    fails_with(check_svd, U, s**2, Vt, A, match="square root")
     fails_with(check_close, s**2, s, "s", match="square root")
 
 
@@ -181,7 +197,7 @@ def test_dividing_by_zero_singular_values_is_named(A):
     zero = s <= 1e-10 * s[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         U_bad = (A @ Vt.T) / np.where(zero, 0.0, s)
-    fails_with(check_thin_svd, U_bad, s, Vt, A, match="dividing by a singular value that is zero")
+    fails_with(check_svd, U_bad, s, Vt, A, match="dividing by a singular value that is zero")
     U_zero = U.copy()
     U_zero[:, zero] = 0.0
     fails_with(check_orthonormal_columns, U_zero, "U", match="np.linalg.qr")
@@ -340,6 +356,84 @@ def test_check_reconstruction_messages():
     fails_with(check_reconstruction, U, s, Vt.T[:, :1], A, match="Vt has shape")
 
 
+def test_a_failed_check_shows_its_message_first():
+    """No chained numpy traceback above the message, and in Jupyter the message leads."""
+    def broken(A):
+        U, s, Vt = np.linalg.svd(A)  # full: U is (3, 3)
+        return U @ (s * (Vt @ np.ones(2)))
+
+    with pytest.raises(AssertionError) as info:
+        check_call(broken, np.ones((3, 2)))
+    assert info.value.__cause__ is None and info.value.__context__ is None
+    rendered = info.value._render_traceback_()
+    assert rendered[0] == f"AssertionError: {info.value}"
+    assert "broken(array of shape (3, 2)) failed inside the function" in rendered[0]
+    import svdcourse.checks
+    assert not any(svdcourse.checks.__file__ in line for line in rendered), "frames of the checks"
+    assert any("check_call(broken" in line for line in rendered), "the failing line is missing"
+
+
+def test_check_raises_names_what_happened_instead():
+    def strict(k):
+        if k < 0:
+            raise ValueError("k must be >= 0")
+        return k
+
+    check_raises(ValueError, strict, -1, call="strict(-1)", why="k must be >= 0")
+    message = fails_with(check_raises, ValueError, lambda k: [k], -1, call="f(-1)", why="k < 0",
+                         match="should raise")
+    assert message == "f(-1) should raise ValueError (k < 0), but it returned [-1]."
+
+    def wrong_error(k):
+        return [][k]
+
+    fails_with(check_raises, ValueError, wrong_error, 3, call="g(3)", why="k too large",
+               match=r"g\(3\) should raise ValueError \(k too large\), but it raised IndexError")
+
+    def unfinished(k):
+        raise NotImplementedError("Replace this line with your code.")
+
+    with pytest.raises(NotImplementedError):
+        check_raises(ValueError, unfinished, 1, call="h(1)", why="-")
+
+
+def test_check_does_not_use_reads_the_source():
+    import scipy.linalg
+    from numpy.linalg import svd
+
+    def by_eigh(A):
+        """Not via svd."""  # a mention in a docstring or comment is no use: svd
+        return np.linalg.eigh(A.T @ A)
+
+    def by_numpy(A):
+        return np.linalg.svd(A)
+
+    def by_scipy(A):
+        return scipy.linalg.svd(A)
+
+    def by_import(A):
+        return svd(A)
+
+    def by_inner_import(A):
+        from numpy.linalg import svd as decompose
+        return decompose(A)
+
+    check_does_not_use(by_eigh, ["svd"], "use np.linalg.eigh")
+    for function in (by_numpy, by_scipy, by_import, by_inner_import):
+        message = fails_with(check_does_not_use, function, ["svd"], "use np.linalg.eigh",
+                             match="uses svd")
+        assert message.startswith(f"{function.__name__} uses svd (line ")
+        assert message.endswith("which this task does not allow: use np.linalg.eigh.")
+
+    class Proxy:
+        """What the grading tool passes: a callable whose source travels as a string."""
+        __name__ = "svd_via_eig"
+        __source__ = "def svd_via_eig(A):\n    return np.linalg.svd(A)\n"
+
+    fails_with(check_does_not_use, Proxy(), ["svd"], "use eigh", match="line 2: `return np.linalg.svd")
+    check_does_not_use(np.add, ["svd"], "use eigh")  # no Python source: nothing to read
+
+
 def test_check_call_explains_shape_errors_only():
     def broken(A):
         U, s, Vt = np.linalg.svd(A)  # full: U is (3, 3)
@@ -405,9 +499,26 @@ def test_require_version_explains_what_to_do(monkeypatch, installed, expected, w
     assert why in message
     assert f"svdcourse {installed}" in message
     assert f"written for svdcourse {expected}" in message
-    assert "student guide" in message and "pip install" in message
+    assert 'page "Labs"' in message and "pip install" in message
     assert f"svdcourse-{expected}-py3-none-any.whl" in message
     assert isinstance(info.value, RuntimeError)
+
+
+def test_the_page_the_version_message_names_offers_the_wheel():
+    """The message sends students to the page "Labs": that page exists in the book and is
+    the one that offers the wheel for download."""
+    import re
+
+    from conftest import ROOT
+
+    labs_page = (ROOT / "book" / "labs.md").read_text(encoding="utf-8")
+    assert re.search(r"^# Labs$", labs_page, flags=re.MULTILINE), "book/labs.md is not titled Labs"
+    assert "-py3-none-any.whl" in labs_page and "download" in labs_page
+    assert re.search(r"^\s*- file: book/labs$", (ROOT / "_toc.yml").read_text(), flags=re.MULTILINE)
+    for page in (ROOT / "book").glob("*.md"):
+        if page.name != "labs.md":
+            text = page.read_text(encoding="utf-8")
+            assert "__version__}-py3-none-any.whl" not in text, f"{page.name} offers the wheel too"
 
 
 def test_require_version_accepts_the_installed_version():

@@ -27,7 +27,10 @@ last number is the total.
 What is checked, per lab: no outputs in either notebook; the points table adds up to the
 nbgrader points; the naming convention; the reference passes every test cell and the wrong
 answers are rejected (in-process, fast: the notebook's code cells are exec'd in a namespace,
-then each test cell is run with a wrong function put in under the graded name); regenerating
+then each test cell is run with a wrong function put in under the graded name), and the
+visible tests alone catch at least 90% of them (the rate per lab is printed at the end of the
+session), so that students learn of a plausible mistake from the test cell; a failing check
+shows its message first in a real kernel, as the student guide quotes it; regenerating
 ``labs/`` with nbgrader gives the committed notebook; nbgrader autograde gives the reference
 full marks and the unanswered student notebook zero on every autograded cell (marker
 ``lab``); neither the student notebook nor the website contains a hidden test or a whole
@@ -39,6 +42,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import linecache
 import os
 import re
 import shutil
@@ -184,6 +188,14 @@ def solution_regions(lab: str) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------------------
 
 
+def exec_cell(source: str, filename: str, namespace: dict) -> None:
+    """Run one cell's source in ``namespace``, registering it in :mod:`linecache` as IPython
+    does, so that ``inspect.getsource`` finds the functions it defines (a check reads the
+    source of a student's function to see what it calls)."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+
+
 @functools.lru_cache(maxsize=None)
 def reference_namespace(lab: str) -> dict:
     """Run every code cell of the source notebook except the test cells, in order."""
@@ -191,18 +203,36 @@ def reference_namespace(lab: str) -> dict:
     tests = set(autograded_cells(source_notebook(lab)))
     for cell in source_notebook(lab).cells:
         if cell.cell_type == "code" and nbgrader_meta(cell).get("grade_id") not in tests:
-            exec(compile(cell.source, f"<{lab}:{cell.get('id', '?')}>", "exec"), namespace)
+            exec_cell(cell.source, f"<{lab}:{cell.get('id', '?')}>", namespace)
     return namespace
 
 
-def run_test_cell(lab: str, function: str, implementation=None) -> None:
-    """Run the test cell of ``function`` (hidden tests included) with ``implementation``
-    in place of the reference one (or the reference itself when None)."""
+def visible_tests(source: str) -> str:
+    """A test cell as the student sees it: the hidden-test region (markers included) removed."""
+    return "\n".join(outside_regions(source, HIDDEN_BEGIN, HIDDEN_END)) + "\n"
+
+
+def run_test_cell(lab: str, function: str, implementation=None, *, visible_only=False) -> None:
+    """Run the test cell of ``function`` (hidden tests included, unless ``visible_only``) with
+    ``implementation`` in place of the reference one (or the reference itself when None)."""
     namespace = dict(reference_namespace(lab))
     if implementation is not None:
         namespace[function] = implementation
-    cell = autograded_cells(source_notebook(lab))[f"{function}_tests"]
-    exec(compile(cell.source, f"<{lab}:{function}_tests>", "exec"), namespace)
+    source = autograded_cells(source_notebook(lab))[f"{function}_tests"].source
+    if visible_only:
+        source = visible_tests(source)
+    exec_cell(source, f"<{lab}:{function}_tests{':visible' if visible_only else ''}>", namespace)
+
+
+def rejected(lab: str, function: str, implementation, *, visible_only=False) -> bool:
+    """Whether the test cell (or only its visible tests) rejects ``implementation``."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            run_test_cell(lab, function, implementation, visible_only=visible_only)
+        except Exception:  # noqa: BLE001 - any failure is a rejection
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------------------
@@ -332,10 +362,13 @@ def test_reference_passes_every_test_cell(lab):
         # nbgrader gives 0 points to a test cell that writes to stderr: no warnings allowed
         warnings.simplefilter("error")
         for function in graded_functions(source_notebook(lab)):
-            try:
-                run_test_cell(lab, function)
-            except Exception as err:  # noqa: BLE001 - report every failing cell
-                failures.append(f"{function}_tests: {type(err).__name__}: {err}")
+            # the visible tests alone too: the visible-catch rate counts on them running
+            for visible_only in (False, True):
+                try:
+                    run_test_cell(lab, function, visible_only=visible_only)
+                except Exception as err:  # noqa: BLE001 - report every failing cell
+                    part = " (visible tests alone)" if visible_only else ""
+                    failures.append(f"{function}_tests{part}: {type(err).__name__}: {err}")
     assert not failures, "the reference solution fails:\n" + "\n".join(failures)
 
 
@@ -343,17 +376,59 @@ def test_wrong_answers_are_rejected(lab):
     module = load_wrong_answers(lab)
     if module is None:
         pytest.fail(f"tests/wrong_answers/{lab}.py is missing")
-    accepted = []
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        for function, known in module.WRONG_ANSWERS.items():
-            for label, implementation in known:
-                try:
-                    run_test_cell(lab, function, implementation)
-                except Exception:  # noqa: BLE001 - any failure is a rejection
-                    continue
-                accepted.append(f"{function}: {label}")
+    accepted = [
+        f"{function}: {label}"
+        for function, known in module.WRONG_ANSWERS.items()
+        for label, implementation in known
+        if not rejected(lab, function, implementation)
+    ]
     assert not accepted, "the test cells accept these wrong answers:\n" + "\n".join(accepted)
+
+
+#: Share of a lab's wrong answers that the visible tests alone must catch: a student should
+#: learn about a plausible mistake from the test cell, not from the grade.
+MIN_VISIBLE_CATCH = 0.9
+VISIBLE_CATCH: dict[str, tuple[int, int]] = {}  # lab -> (caught, total), for the summary
+
+
+class VisibleCatchSummary:
+    """A pytest plugin, registered by the first lab test that needs it, that prints the share
+    of wrong answers the visible tests catch, per lab, at the end of the session."""
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not VISIBLE_CATCH:
+            return
+        terminalreporter.section("wrong answers caught by the visible tests")
+        for lab_id, (caught, total) in sorted(VISIBLE_CATCH.items()):
+            terminalreporter.write_line(f"{lab_id:24} {caught:3d} / {total:3d} = {caught / total:5.1%}")
+
+
+@pytest.fixture(scope="session")
+def visible_catch_summary(pytestconfig) -> dict[str, tuple[int, int]]:
+    name = "svdcourse-visible-catch"
+    if not pytestconfig.pluginmanager.has_plugin(name):
+        pytestconfig.pluginmanager.register(VisibleCatchSummary(), name)
+    return VISIBLE_CATCH
+
+
+def test_visible_tests_catch_most_wrong_answers(lab, visible_catch_summary):
+    module = load_wrong_answers(lab)
+    if module is None:
+        pytest.fail(f"tests/wrong_answers/{lab}.py is missing")
+    missed, total = [], 0
+    for function, known in module.WRONG_ANSWERS.items():
+        for label, implementation in known:
+            total += 1
+            if not rejected(lab, function, implementation, visible_only=True):
+                missed.append(f"{function}: {label}")
+    caught = total - len(missed)
+    visible_catch_summary[lab] = (caught, total)
+    print(f"{lab}: the visible tests catch {caught} of {total} wrong answers "
+          f"({caught / total:.0%}); only the hidden tests catch: {missed}")
+    assert caught >= MIN_VISIBLE_CATCH * total, (
+        f"the visible tests catch only {caught} of {total} wrong answers; these pass them:\n"
+        + "\n".join(missed)
+    )
 
 
 def test_other_right_answers_are_accepted(lab):
@@ -538,6 +613,77 @@ def test_blank_scores_zero(lab, graded):
     assert scores, "no autograded cells found for the blank submission"
     nonzero = {name: s for name, s in scores.items() if s[0] != 0}
     assert not nonzero, f"the unanswered notebook earns points (auto_score, max): {nonzero}"
+
+
+# --------------------------------------------------------------------------------------
+# what a student sees in Jupyter: a failing check, and the student guide that quotes it
+# --------------------------------------------------------------------------------------
+
+GUIDE = ROOT / "book" / "student_guide.md"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+PASSED = "The tests in this cell passed."
+#: The mistake the student guide shows: svd_steps returns y alone instead of (c, d, y).
+RETURNS_Y_ONLY = """def svd_steps(A, x):
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return U @ (s * (Vt @ x))
+"""
+
+
+def guide_quote(start: str) -> list[str]:
+    """The lines of the ``text`` block of the student guide whose first line starts so."""
+    blocks = re.findall(r"```text\n(.*?)\n\s*```", GUIDE.read_text(encoding="utf-8"), flags=re.S)
+    found = [b for b in blocks if b.strip().startswith(start)]
+    assert found, f"book/student_guide.md quotes no block starting with {start!r}"
+    return [line.strip() for line in found[0].strip().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def failing_cell_in_a_kernel(tmp_path_factory) -> list[str]:
+    """Run lab 1's student notebook in a real kernel, up to the test cell of svd_steps, with
+    a wrong svd_steps; return the rendered traceback of that test cell, line by line."""
+    nbclient = pytest.importorskip("nbclient")
+    lab = "lab01_rotations"
+    nb = nbformat.from_dict(json.loads(json.dumps(released_notebook(lab))))
+    ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
+    nb.cells[ids.index("svd_steps_answer")].source = RETURNS_Y_ONLY
+    nb.cells = nb.cells[: ids.index("svd_steps_tests") + 1]
+    folder = tmp_path_factory.mktemp("kernel")
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                                     resources={"metadata": {"path": str(folder)}})
+    client.execute()
+    errors = [o for o in nb.cells[-1].outputs if o.output_type == "error"]
+    assert errors, "the test cell of svd_steps did not fail on a wrong svd_steps"
+    return ANSI.sub("", "\n".join(errors[0].traceback)).splitlines()
+
+
+@pytest.mark.lab
+def test_a_failing_check_shows_its_message_first_in_jupyter(failing_cell_in_a_kernel):
+    lines = failing_cell_in_a_kernel
+    assert lines[0].startswith("AssertionError: svd_steps(A, x) should return a tuple of 3 "
+                               "items (c, d, y)"), "\n".join(lines[:10])
+    assert len(lines) <= 8, "the traceback below the message is long:\n" + "\n".join(lines)
+    assert "check_tuple(result" in "\n".join(lines), "the failing line of the test cell is missing"
+
+
+@pytest.mark.lab
+def test_student_guide_quotes_what_jupyter_shows(failing_cell_in_a_kernel):
+    quoted = guide_quote("AssertionError:")
+    assert quoted[0] == failing_cell_in_a_kernel[0].strip(), (
+        "book/student_guide.md quotes a failure message that the checks do not print:\n"
+        f"quoted:  {quoted[0]}\nprinted: {failing_cell_in_a_kernel[0]}"
+    )
+    shown = [line.strip() for line in failing_cell_in_a_kernel]
+    for line in quoted[1:]:
+        if line and "..." not in line:
+            assert line in shown, f"the guide quotes {line!r}, which Jupyter does not show"
+
+
+def test_student_guide_quotes_what_a_passing_cell_prints(lab):
+    assert PASSED in GUIDE.read_text(encoding="utf-8")
+    for grade_id, cell in autograded_cells(source_notebook(lab)).items():
+        assert cell.source.rstrip().endswith(f'print("{PASSED}")'), (
+            f"{grade_id} does not end by printing {PASSED!r}, as the student guide says"
+        )
 
 
 def test_wrong_answer_modules_are_self_contained(lab):

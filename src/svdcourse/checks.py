@@ -18,6 +18,10 @@ student's value and the expected value (or the matrix) and compare.
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,7 +41,8 @@ __all__ = [
     "check_equal_up_to_sign",
     "check_same_subspace",
     "check_reconstruction",
-    "check_thin_svd",
+    "check_raises",
+    "check_does_not_use",
 ]
 
 #: Hint appended when a value holds nan or inf.
@@ -53,9 +58,25 @@ _NAN_HINT = (
 # --------------------------------------------------------------------------------------
 
 
+def _message_first(error: BaseException) -> list[str]:
+    """How Jupyter shows a failed check: the message first, then the test-cell line.
+
+    IPython asks an exception for ``_render_traceback_`` before it formats the usual
+    traceback; the frames inside this module would only push the message down.
+    """
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename != __file__]
+    lines = [f"{type(error).__name__}: {error}"]
+    if frames:
+        lines += ["", "The check that failed is on this line of the test cell:"]
+        lines += [line.rstrip("\n") for line in traceback.format_list(frames[-1:])]
+    return lines
+
+
 def _fail(message: str) -> None:
-    """Raise the AssertionError every check raises."""
-    raise AssertionError(message)
+    """Raise the AssertionError every check raises, shown message first in Jupyter."""
+    error = AssertionError(message)
+    error._render_traceback_ = lambda: _message_first(error)  # read by IPython only
+    raise error
 
 
 def _fmt(value: Any) -> str:
@@ -196,7 +217,7 @@ def check_call(function: Any, *args: Any, hint: str = "") -> Any:
     AssertionError
         If the function raises a ``ValueError`` about shapes (two arrays that do
         not fit together, typically a full SVD where a thin one is needed, or
-        ``V`` used where ``V^T`` is); the original error is chained.
+        ``V`` used where ``V^T`` is); the message quotes the original error.
     Exception
         Any other exception from the function is raised unchanged, including the
         ``NotImplementedError`` of an answer not yet written.
@@ -221,12 +242,63 @@ def check_call(function: Any, *args: Any, hint: str = "") -> Any:
             for a in args
         )
         name = getattr(function, "__name__", "the function")
-        raise AssertionError(
+        message = (
             f"{name}({described}) failed inside the function: {err}. Two arrays there have "
             "shapes that do not fit together. Print the shapes of U, s and Vt: a full SVD "
             "(full_matrices=True) where a thin one is asked, or V used where V^T is, are the "
             "usual causes." + (f" {hint}" if hint else "")
-        ) from err
+        )
+    _fail(message)  # outside the `except`: no chained numpy traceback above the message
+
+
+def check_raises(
+    exception: type[Exception], function: Any, *args: Any, call: str, why: str
+) -> None:
+    """Check that a call raises the exception the task asks for.
+
+    Parameters
+    ----------
+    exception : type
+        The exception class expected, e.g. ``ValueError``.
+    function : callable
+        The function to call.
+    *args
+        Its arguments.
+    call : str
+        The call as the message shows it, e.g. ``"rank_k_approx(A, -1)"``.
+    why : str
+        Why the task wants the exception, e.g. ``"k must be >= 0"``.
+
+    Raises
+    ------
+    AssertionError
+        If the call returns normally, or raises another exception (an answer not
+        written yet, ``NotImplementedError``, is let through unchanged).
+
+    Examples
+    --------
+    >>> import math
+    >>> check_raises(ValueError, math.sqrt, -1.0, call="math.sqrt(-1.0)", why="no real root")
+    >>> check_raises(ValueError, abs, -2.5, call="abs(-2.5)", why="no reason")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: abs(-2.5) should raise ValueError (no reason), but it returned 2.5.
+    """
+    try:
+        result = function(*args)
+    except exception:
+        return
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001 - named in the message
+        message = (
+            f"{call} should raise {exception.__name__} ({why}), but it raised "
+            f"{type(err).__name__}: {err}"
+        )
+    else:
+        shown = _fmt(result) if isinstance(result, (int, float, np.number, np.ndarray)) else repr(result)
+        message = f"{call} should raise {exception.__name__} ({why}), but it returned {shown}."
+    _fail(message)
 
 
 def check_tuple(value: Any, items: Sequence[str], name: str) -> None:
@@ -1044,70 +1116,80 @@ def check_reconstruction(
     )
 
 
-def check_thin_svd(
-    U: ArrayLike,
-    s: ArrayLike,
-    Vt: ArrayLike,
-    A: ArrayLike,
-    name: str = "the SVD",
-    *,
-    atol: float = 1e-8,
-) -> None:
-    """Check that ``(U, s, Vt)`` is a valid thin SVD of ``A``, whatever the signs.
+# --------------------------------------------------------------------------------------
+# what a function may not call
+# --------------------------------------------------------------------------------------
 
-    Checks, in order, and stops at the first problem: the shapes of a thin SVD
-    (``U`` is ``(m, k)``, ``s`` is ``(k,)``, ``Vt`` is ``(k, n)`` with
-    ``k = min(m, n)``), no nan/inf, ``s`` non-negative and descending, ``U`` with
-    orthonormal columns, ``Vt`` with orthonormal rows, and
-    ``U @ np.diag(s) @ Vt == A``. Together these make the factors an SVD, so any
-    valid choice of signs and of bases for repeated singular values passes.
+
+def _source_of(function: Any) -> str | None:
+    """The source of a function: ``__source__`` when the grader set it, else inspect."""
+    source = getattr(function, "__source__", None)
+    if isinstance(source, str):
+        return source
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return None
+
+
+def check_does_not_use(function: Any, names: Sequence[str], what: str) -> None:
+    """Check that a function's own code never mentions some names, e.g. ``svd``.
+
+    Reads the function's source and looks for the names as attributes
+    (``np.linalg.svd``, ``scipy.linalg.svd``), as plain names (after
+    ``from numpy.linalg import svd``) and in imports inside the function.
 
     Parameters
     ----------
-    U, s, Vt : array_like
-        The factors to check.
-    A : array_like, shape (m, n)
-        The matrix they should decompose.
-    name : str, optional
-        What to call the factors in the message (e.g. ``"svd_via_eig(A)"``).
-    atol : float, optional
-        Tolerance for orthonormality and, relative to ``max|A|``, for the
-        reconstruction.
+    function : callable
+        The student's function.
+    names : sequence of str
+        The names it must not use, e.g. ``("svd",)``.
+    what : str
+        What the task asks instead, for the message, e.g.
+        ``"build the SVD from np.linalg.eigh(A.T @ A)"``.
 
     Raises
     ------
     AssertionError
-        With a message naming the first problem and its likely cause.
+        If the source uses one of the names; the message names the line.
 
     Examples
     --------
     >>> import numpy as np
-    >>> A = np.arange(6.0).reshape(3, 2)
-    >>> U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    >>> check_thin_svd(U * [-1, 1], s, Vt * [[-1], [1]], A)
-    >>> check_thin_svd(*np.linalg.svd(A), A)  # doctest: +ELLIPSIS
+    >>> def norm_by_hand(x):
+    ...     return np.sqrt(x @ x)
+    >>> check_does_not_use(norm_by_hand, ["norm"], "compute the length from x @ x")
+    >>> def norm_by_library(x):
+    ...     return np.linalg.norm(x)
+    >>> check_does_not_use(norm_by_library, ["norm"], "compute the length from x @ x")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    AssertionError: the SVD: U has shape (3, 3), expected (3, 2). ... did you use full_matrices=True? ...
+    AssertionError: norm_by_library uses norm (line 2: `return np.linalg.norm(x)`), which this task ...
     """
-    Am = _as_array(A, "A")
-    if Am.ndim != 2:
-        raise ValueError("A must be a 2-D array")
-    m, n = Am.shape
-    k = min(m, n)
+    label = getattr(function, "__name__", "the function")
+    source = _source_of(function)
+    if source is None:
+        return  # no source to read (a built-in, or code typed where Python keeps none)
     try:
-        check_shape(U, (m, k), "U")
-        check_shape(s, (k,), "s")
-        check_shape(Vt, (k, n), "Vt")
-        for arr, label in ((U, "U"), (s, "s"), (Vt, "Vt")):
-            check_finite(arr, label)
-        sv = _as_array(s, "s")
-        tol = atol * max(1.0, float(np.max(np.abs(Am), initial=0.0)))
-        if np.any(sv < -tol):
-            _fail(f"s has a negative entry ({_fmt(sv.min())}); singular values are never negative.")
-        check_descending(sv, "s", atol=atol)
-        check_orthonormal_columns(U, "U", atol=atol)
-        check_orthonormal_rows(Vt, "Vt", atol=atol)
-        check_reconstruction(U, s, Vt, A, rtol=atol, atol=atol)
-    except AssertionError as err:
-        raise AssertionError(f"{name}: {err}") from None
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
+        return
+    banned = set(names)
+    lines = textwrap.dedent(source).splitlines()
+    for node in ast.walk(tree):
+        used = None
+        if isinstance(node, ast.Attribute) and node.attr in banned:
+            used = node.attr
+        elif isinstance(node, ast.Name) and node.id in banned:
+            used = node.id
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name.rsplit(".", 1)[-1] in banned:
+                    used = alias.name.rsplit(".", 1)[-1]
+        if used is not None:
+            line = lines[node.lineno - 1].strip() if node.lineno <= len(lines) else ""
+            _fail(
+                f"{label} uses {used} (line {node.lineno}: `{line}`), which this task does "
+                f"not allow: {what}."
+            )

@@ -50,8 +50,8 @@ def require_version(expected: str) -> str:
     IncompatibleVersionError
         If the installed version has another major or minor number, or an older
         patch number. The message says which version is installed, which one the
-        lab expects, and how to install the right one (the wheel from the student
-        guide on the course website, then ``pip install``).
+        lab expects, and how to install the right one (the wheel from the Labs
+        page of the course website, then ``pip install``).
     ValueError
         If ``expected`` is not a version number.
 
@@ -84,9 +84,10 @@ def require_version(expected: str) -> str:
     raise IncompatibleVersionError(
         f"This lab was written for svdcourse {expected}, but {problem}. The lab needs "
         f"version {series}.x with x >= {want[2]}.\n"
-        "What to do: open the student guide on the course website, download the svdcourse "
-        f"wheel for version {series} (a file named like svdcourse-{expected}-py3-none-any.whl), "
-        "install it in a terminal with\n"
+        "What to do: open the page \"Labs\" of the course website (under \"Doing the "
+        f"course\"), download the svdcourse wheel for version {series} there (a file named "
+        f"like svdcourse-{expected}-py3-none-any.whl), and install it in a terminal where the "
+        "course's virtual environment is active (the student guide shows how) with\n"
         f"    python -m pip install svdcourse-{expected}-py3-none-any.whl\n"
         "(use the name of the file you downloaded), then restart the kernel and run this "
         "notebook again from the top."

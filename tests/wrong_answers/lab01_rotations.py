@@ -55,6 +55,12 @@ def steps_v_for_vt(A, x):
     return c, d, U @ d
 
 
+def steps_third_output_as_v(A, x):
+    U, s, V = np.linalg.svd(np.asarray(A, float), full_matrices=False)  # third output is Vt
+    c = V.T @ x  # "V^T @ x", but V here already holds V^T
+    return c, s * c, np.asarray(A, float) @ x
+
+
 def steps_full_svd(A, x):
     U, s, Vt = np.linalg.svd(np.asarray(A, float))  # full_matrices=True by default
     c = Vt @ x
@@ -112,6 +118,13 @@ def steps_last_step_as_a_x(A, x):
 def axes_rows_of_u(A):
     U, s, Vt = np.linalg.svd(np.asarray(A, float))
     return s, U.T  # directions as rows instead of columns
+
+
+def axes_rows_from_eigh(A):
+    A = np.asarray(A, float)
+    eigenvalues, W = np.linalg.eigh(A @ A.T)
+    lengths = np.sqrt(np.clip(eigenvalues[::-1], 0.0, None))
+    return lengths, W[:, ::-1].T  # each axis as a row
 
 
 def axes_ascending(A):
@@ -220,6 +233,29 @@ def eig_divides_by_zero(A):
     return U, s, V.T
 
 
+def eig_calls_svd(A):
+    return np.linalg.svd(np.asarray(A, float), full_matrices=False)  # the task forbids it
+
+
+def eig_checks_with_scipy_svd(A):
+    from scipy.linalg import svd
+
+    A, m, k, s, V = _eig_top(A)
+    s = svd(A, compute_uv=False)[:k]  # singular values from an SVD routine after all
+    r = int(np.sum(s > 1e-6 * max(s.max(initial=0.0), 1e-300)))
+    s[r:] = 0.0
+    return _complete(A @ V[:, :r] / s[:r], m, k), s, V.T
+
+
+def eig_zero_columns_not_completed(A):
+    A, m, k, s, V = _eig_top(A)
+    r = int(np.sum(s > 1e-6 * max(s.max(initial=0.0), 1e-300)))
+    s[r:] = 0.0
+    U = np.zeros((m, k))
+    U[:, :r] = A @ V[:, :r] / s[:r]  # columns for s_i = 0 left zero
+    return U, s, V.T
+
+
 def eig_v_from_aat(A):
     A = np.asarray(A, float)
     m, n = A.shape
@@ -304,6 +340,7 @@ def eig_right_random_completion_tiny_s_kept(A):
 WRONG_ANSWERS = {
     "svd_steps": [
         ("V used for V^T (Vt.T @ x)", steps_v_for_vt),
+        ("third output of np.linalg.svd read as V (c = V.T @ x)", steps_third_output_as_v),
         ("full SVD (full_matrices=True)", steps_full_svd),
         ("scaling step missing (d = c)", steps_no_scaling),
         ("singular values ascending in the scaling step", steps_ascending_s),
@@ -311,6 +348,7 @@ WRONG_ANSWERS = {
     ],
     "ellipse_axes": [
         ("rows of U instead of columns", axes_rows_of_u),
+        ("eigenvectors of A A^T returned as rows", axes_rows_from_eigh),
         ("ascending order", axes_ascending),
         ("s**2 as lengths (missing square root)", axes_squared_lengths),
         ("V (input directions) instead of U", axes_input_directions),
@@ -322,6 +360,10 @@ WRONG_ANSWERS = {
         ("missing square root (s = eigenvalues)", eig_missing_sqrt),
         ("u_i = A v_i without dividing by s_i", eig_no_division),
         ("divides by zero singular values, no completion", eig_divides_by_zero),
+        ("zero singular values: columns of U left zero, not completed",
+         eig_zero_columns_not_completed),
+        ("calls np.linalg.svd, which the task forbids", eig_calls_svd),
+        ("singular values from scipy.linalg.svd", eig_checks_with_scipy_svd),
         ("V taken from eigh(A @ A.T)", eig_v_from_aat),
         ("V returned for Vt", eig_returns_v),
         ("all n eigenpairs: full instead of thin", eig_full),

@@ -77,6 +77,37 @@ def count_ir_by_first_letter(sentences):
     return C, list(VERBS), list(FORMS)
 
 
+def count_form_alone(sentences):
+    """Looks up the form alone, the first (verb, tense, person) of TABLE that has it: neither
+    the subject nor the ser/ir rule is used."""
+    first_reading = {}
+    for (verb, tense, person), form in TABLE.items():
+        first_reading.setdefault(form, (verb, tense, person))
+    C = np.zeros((len(VERBS), len(FORMS)), dtype=int)
+    for sentence in sentences:
+        verb, tense, person = first_reading[sentence.split()[1]]
+        C[VERBS.index(verb), FORMS.index((tense, person))] += 1
+    return C, list(VERBS), list(FORMS)
+
+
+def count_ir_by_startswith(sentences):
+    """Subject right, but ir whenever the rest of the sentence startswith("a")."""
+    lookup = {}
+    for (verb, tense, person), form in TABLE.items():
+        lookup.setdefault((form, person), []).append((verb, tense))
+    C = np.zeros((len(VERBS), len(FORMS)), dtype=int)
+    for sentence in sentences:
+        subject, form, rest = sentence.split(" ", 2)
+        person = _PERSON_OF[subject]
+        candidates = lookup[form, person]
+        if len(candidates) > 1:
+            wanted = "ir" if rest.startswith("a") else "ser"
+            candidates = [c for c in candidates if c[0] == wanted]
+        verb, tense = candidates[0]
+        C[VERBS.index(verb), FORMS.index((tense, person))] += 1
+    return C, list(VERBS), list(FORMS)
+
+
 def count_always_ser(sentences):
     """Never applies the complement rule: every fui/fuiste/fue counts as ser."""
     C = _parse(sentences, ir_rule="never")
@@ -305,6 +336,8 @@ WRONG_ANSWERS = {
         ("skips sentences with capitalised complement words", count_skips_capitalised_complements),
         ("takes the person from the form, not the subject", count_person_from_form),
         ("ir by the complement's first letter, not its first word", count_ir_by_first_letter),
+        ("looks up the form alone: no subject, no ser/ir rule", count_form_alone),
+        ("ser/ir by rest.startswith(\"a\")", count_ir_by_startswith),
         ("fui/fuiste/fue always counted as ser", count_always_ser),
         ("transposed count matrix (forms x verbs)", count_transposed),
         ("float counts", count_float),
