@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import html as _html
 import re
+from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
@@ -131,7 +132,7 @@ def use_course_style() -> None:
     Chapters call this once, in their imports cell. It gives figures an opaque white
     background (so they stay readable when the website is in dark mode), small readable
     fonts sized for the website's column and the Okabe-Ito colour cycle; in IPython or
-    Jupyter, plots are shown as SVG and photographs as PNG at twice the resolution (sharp
+    Jupyter, plots are shown as SVG and photographs as JPEG at twice the resolution (sharp
     on every screen). Importing this module does *not* do it.
 
     Examples
@@ -157,24 +158,38 @@ def _shows_a_photo(fig) -> bool:
                for ax in fig.axes for image in ax.get_images())
 
 
+def _photo_jpeg(fig) -> tuple[bytes, dict]:
+    """A figure as a JPEG at twice its resolution, with the size to show it at."""
+    from IPython.core.pylabtools import print_figure
+    from PIL import Image
+
+    data = print_figure(fig, "jpeg", dpi=2 * fig.dpi, pil_kwargs={"quality": 88})
+    width, height = Image.open(BytesIO(data)).size
+    return data, {"width": width // 2, "height": height // 2}
+
+
 def _show_figures_sharply() -> None:
     """Under IPython, show figures sharp on every screen: plots as SVG, and figures of
-    photographs (which an SVG would carry as a much larger embedded PNG) as PNG at twice
+    photographs (which an SVG would carry as a far larger embedded PNG) as JPEG at twice
     the resolution."""
     try:
         from IPython import get_ipython
-        from IPython.core.pylabtools import print_figure, retina_figure
+        from IPython.core.pylabtools import print_figure
         from matplotlib.figure import Figure
     except ImportError:  # plain Python: nothing is shown inline
         return
     shell = get_ipython()
     if shell is None:
         return
+    backend = mpl.get_backend()
+    if "inline" in backend:  # load the inline backend now: it sets its own formats once
+        plt.switch_backend(backend)
     formatters = shell.display_formatter.formatters
     formatters["image/svg+xml"].for_type(
         Figure, lambda fig: None if _shows_a_photo(fig) else print_figure(fig, "svg"))
-    formatters["image/png"].for_type(
-        Figure, lambda fig: retina_figure(fig) if _shows_a_photo(fig) else None)
+    formatters["image/png"].for_type(Figure, lambda fig: None)
+    formatters["image/jpeg"].for_type(
+        Figure, lambda fig: _photo_jpeg(fig) if _shows_a_photo(fig) else None)
 
 
 # --------------------------------------------------------------------------- helpers
