@@ -27,7 +27,8 @@ FAST_TESTS := not book and not browser and not lab and not grading and not postg
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup lock book wheel test test-fast labs serve lab bench clean system-packages
+.PHONY: help setup lock book wheel test test-fast labs serve lab bench clean system-packages pdf \
+	node-packages
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -66,7 +67,18 @@ wheel: $(STAMP)  ## build the svdcourse wheel that the website offers students
 
 book: $(STAMP) wheel  ## build the website into _build/html (warnings are errors)
 	$(BIN)/python tests/book_build.py
+	$(MAKE) --no-print-directory pdf
 	@echo "Website built: open $(SITE)/index.html or run 'make serve'"
+
+pdf: $(STAMP)  ## print the built website into one PDF, _build/html/svd-intuitions.pdf (Chromium)
+	$(BIN)/python book/_ext/print_book.py $(SITE)
+
+# axe-core, the accessibility checker the browser tests inject into pages, pinned by
+# package-lock.json (never served to readers).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+node-packages: node_modules/.package-lock.json  ## install the test tools from npm (axe-core)
 
 # Debian packages the tests need. As root (these machines, CI) they are installed when missing;
 # elsewhere the tests that need them are skipped with a message naming the package.

@@ -1,9 +1,12 @@
 """svdcourse.plotting: the pictures show the right points, and importing changes nothing."""
 
 import os
+import re
 import subprocess
 import sys
 from io import BytesIO
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import matplotlib
 
@@ -355,16 +358,70 @@ def test_animation_path_rotates_then_scales_then_rotates():
     assert any("flip" in t for t in titles)  # det A < 0: the reflection is announced
 
 
+def embedded_frames(page):
+    """The SVG of every frame of an animation player, resolving repeated frames."""
+    frames = {}
+    for index, value in re.findall(r'frames\[(\d+)\] = ("[^"]*"|frames\[\d+\])', page):
+        if value.startswith("frames["):
+            frames[int(index)] = frames[int(value[7:-1])]
+        else:
+            assert value.startswith('"data:image/svg+xml,'), value[:40]
+            frames[int(index)] = unquote(value[len('"data:image/svg+xml,'):-1])
+    return [frames[i] for i in sorted(frames)]
+
+
 def test_animation_html_plays_offline_with_every_frame_and_alt_text():
     anim = animate_svd_steps(SQUARE["shear"], frames=12)
     page = animation_html(anim, alt='The "shear" morphing')
-    assert "://" not in page  # nothing fetched from the network (no icon font from a CDN)
+    assert "://" not in page.replace("http://www.w3.org/", "")  # nothing from the network
     assert "fa fa-" not in page  # every icon replaced by a text symbol
-    assert page.count("data:image/png;base64") == 12
+    assert len(embedded_frames(page)) == 12
     assert 'alt="The &quot;shear&quot; morphing"' in page
     for control in ("Play", "Pause", "Next frame", "Previous frame"):
         assert f'aria-label="{control}"' in page
+    assert re.search(r'<input[^>]*class="anim-slider"[^>]*aria-label="[^"]+"', page)
     assert not plt.get_fignums()  # the figure was closed: a notebook shows only the player
+
+
+def test_animation_frames_are_small_valid_svg_drawing_the_circle_and_markers():
+    """Each frame is an SVG document of a few kilobytes whose references all resolve, and
+    whose circle runs through the same points as the figure's (to a tenth of a point)."""
+    frames = embedded_frames(animation_html(animate_svd_steps(SQUARE["shear"], frames=12)))
+    assert frames[0] != frames[-1]
+    for svg in frames:
+        assert len(svg) < 12_000
+        root = ElementTree.fromstring(svg)
+        ids = {element.get("id") for element in root.iter()}
+        links = [e.get("{http://www.w3.org/1999/xlink}href") for e in root.iter()]
+        assert {link[1:] for link in links if link} <= ids  # the e1, e2 markers are drawn
+        circle = root.find(".//*[@id='circle']/{http://www.w3.org/2000/svg}path").get("d")
+        numbers = circle.removeprefix("M ").split()
+        assert len(numbers) == 2 * 121 and all(re.fullmatch(r"-?\d+(\.\d)?", n) for n in numbers)
+
+
+IMAGE_TYPES = {"image/svg+xml", "image/png", "image/jpeg"}
+
+
+def test_course_style_shows_plots_as_svg_and_photographs_as_sharp_jpeg():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        with matplotlib.rc_context():
+            use_course_style()
+            plot = plot_spectrum([3.0, 2.0, 1.0]).figure
+            photo, ax = plt.subplots(figsize=(3, 2))
+            ax.imshow(RNG.random((100, 150)), cmap="gray")
+            plot_data, _ = shell.display_formatter.format(plot)
+            photo_data, photo_meta = shell.display_formatter.format(photo)
+    finally:
+        plt.close("all")
+        InteractiveShell.clear_instance()
+    assert set(plot_data) & IMAGE_TYPES == {"image/svg+xml"}
+    assert "<text" in plot_data["image/svg+xml"]  # text stays text, in the course's sizes
+    assert set(photo_data) & IMAGE_TYPES == {"image/jpeg"}
+    height, width = plt.imread(BytesIO(photo_data["image/jpeg"]), format="jpeg").shape[:2]
+    assert width // 2 == photo_meta["image/jpeg"]["width"]  # twice the shown size: sharp
 
 
 def test_animation_needs_a_square_2x2_matrix():

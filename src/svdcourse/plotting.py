@@ -22,9 +22,12 @@ Conventions
 
 from __future__ import annotations
 
+import base64
 import html as _html
 import re
+from io import BytesIO
 from typing import Any
+from urllib.parse import quote
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -77,13 +80,19 @@ COURSE_RC: dict[str, Any] = {
     "savefig.transparent": False,
     "figure.dpi": 100,
     "savefig.dpi": "figure",
-    "figure.figsize": (5.0, 3.5),
-    "font.size": 10,
-    "axes.titlesize": 10,
-    "axes.labelsize": 10,
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "legend.fontsize": 9,
+    # Sizes for the website's column (7.7 in wide at 96 px per inch): a figure up to that
+    # width is shown at its own size, so 12 pt text is 16 px, the size of the captions.
+    "figure.figsize": (6.0, 4.0),
+    "font.size": 12,
+    "axes.titlesize": 12,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    # SVG figures keep their text as text (small files, sharp on every screen); the ids
+    # inside them are the same at every build.
+    "svg.fonttype": "none",
+    "svg.hashsalt": "svdcourse",
     "legend.frameon": False,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -122,7 +131,9 @@ def use_course_style() -> None:
 
     Chapters call this once, in their imports cell. It gives figures an opaque white
     background (so they stay readable when the website is in dark mode), small readable
-    fonts and the Okabe-Ito colour cycle. Importing this module does *not* do it.
+    fonts sized for the website's column and the Okabe-Ito colour cycle; in IPython or
+    Jupyter, plots are shown as SVG and photographs as JPEG at twice the resolution (sharp
+    on every screen). Importing this module does *not* do it.
 
     Examples
     --------
@@ -133,6 +144,52 @@ def use_course_style() -> None:
     False
     """
     mpl.rcParams.update(COURSE_RC)
+    _show_figures_sharply()
+
+
+#: A figure showing an image with more pixels than this is shown as a PNG, not an SVG.
+PHOTO_PIXELS = 64 * 64
+
+
+def _shows_a_photo(fig) -> bool:
+    """Whether a figure draws a large raster image (a photograph rather than a plot)."""
+    return any(image.get_array() is not None and image.get_array().shape[0]
+               * image.get_array().shape[1] > PHOTO_PIXELS
+               for ax in fig.axes for image in ax.get_images())
+
+
+def _photo_jpeg(fig) -> tuple[bytes, dict]:
+    """A figure as a JPEG at twice its resolution, with the size to show it at."""
+    from IPython.core.pylabtools import print_figure
+    from PIL import Image
+
+    data = print_figure(fig, "jpeg", dpi=2 * fig.dpi, pil_kwargs={"quality": 88})
+    width, height = Image.open(BytesIO(data)).size
+    return data, {"width": width // 2, "height": height // 2}
+
+
+def _show_figures_sharply() -> None:
+    """Under IPython, show figures sharp on every screen: plots as SVG, and figures of
+    photographs (which an SVG would carry as a far larger embedded PNG) as JPEG at twice
+    the resolution."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+        from matplotlib.figure import Figure
+    except ImportError:  # plain Python: nothing is shown inline
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    backend = mpl.get_backend()
+    if "inline" in backend:  # load the inline backend now: it sets its own formats once
+        plt.switch_backend(backend)
+    formatters = shell.display_formatter.formatters
+    formatters["image/svg+xml"].for_type(
+        Figure, lambda fig: None if _shows_a_photo(fig) else print_figure(fig, "svg"))
+    formatters["image/png"].for_type(Figure, lambda fig: None)
+    formatters["image/jpeg"].for_type(
+        Figure, lambda fig: _photo_jpeg(fig) if _shows_a_photo(fig) else None)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -191,7 +248,7 @@ def _frame(ax: Axes, radius: float) -> None:
 
 
 def _arrow(ax: Axes, tip, color, *, tail=(0.0, 0.0), label=None, gid=None, lw=2.0,
-           ls="-", fontsize=10):
+           ls="-", fontsize=12):
     """An arrow from ``tail`` to ``tip`` (data coordinates), labelled just past its tip."""
     tip = np.asarray(tip, dtype=float)
     tail = np.asarray(tail, dtype=float)
@@ -206,7 +263,7 @@ def _arrow(ax: Axes, tip, color, *, tail=(0.0, 0.0), label=None, gid=None, lw=2.
     return arrow
 
 
-def _label_at(ax: Axes, point, direction, text, color, fontsize=10):
+def _label_at(ax: Axes, point, direction, text, color, fontsize=12):
     """Put ``text`` next to ``point``, pushed outwards along ``direction``."""
     d = np.asarray(direction, dtype=float)
     norm = np.linalg.norm(d)
@@ -433,7 +490,7 @@ def plot_unit_circle_steps(A: ArrayLike, axes=None, rotations: bool = False,
               r"after $U S V^\top = A$ (rotate)")
     names = (("v_1", "v_2"), ("e_1", "e_2"), ("s_1 e_1", "s_2 e_2"), ("s_1 u_1", "s_2 u_2"))
     if axes is None:
-        _, axes = plt.subplots(1, 4, figsize=(10.0, 3.0), layout="constrained")
+        _, axes = plt.subplots(1, 4, figsize=(7.7, 2.6), layout="constrained")
     axes = np.asarray(axes, dtype=object).ravel()
     if axes.size != 4:
         raise ValueError(f"plot_unit_circle_steps draws four panels; got {axes.size} axes.")
@@ -456,7 +513,7 @@ def plot_unit_circle_steps(A: ArrayLike, axes=None, rotations: bool = False,
             ax.plot(*M[:, i], marker=marker, ms=6, color=_BASIS[i], ls="none", zorder=5,
                     gid=f"e{i + 1}", label=f"image of $e_{i + 1}$")
         ax.set_title(title)
-    axes[0].legend(loc="lower left", fontsize=8, handletextpad=0.2, borderaxespad=0.1)
+    axes[0].legend(loc="lower left", fontsize=11, handletextpad=0.2, borderaxespad=0.1)
     return axes
 
 
@@ -519,7 +576,7 @@ def plot_image_ellipse(A: ArrayLike, ax: Axes | None = None, rotations: bool = F
         ax.plot(*C, color=_GHOST, lw=1.0, ls="--", gid="input")
         for i in range(2):
             _arrow(ax, Vt[i], _DIR[i], lw=1.0, ls="--", label=f"$v_{i + 1}$", gid=f"v{i + 1}",
-                   fontsize=9)
+                   fontsize=12)
         title = "image of the unit circle"
     else:
         Z = np.random.default_rng(0).standard_normal((n, 600))  # fixed points, same picture
@@ -596,11 +653,11 @@ def plot_plane_image(A: ArrayLike, ax: Axes | None = None, n_points: int = 121) 
     ax.plot(*np.column_stack([-r * U[:, 2], r * U[:, 2]]), color=_EXTRA, lw=1.4, ls=":",
             gid="u3")
     end = r * U[:, 2] if U[:, 2] @ (U[:, 0] + U[:, 1]) < 0 else -r * U[:, 2]
-    ax.text(*(1.05 * end), "$u_3$ direction\n(never reached)", color=_EXTRA, fontsize=8.5)
+    ax.text(*(1.05 * end), "$u_3$ direction\n(never reached)", color=_EXTRA, fontsize=12)
     ax.set(xlim=(-r, r), ylim=(-r, r), zlim=(-r, r), xlabel="$y_1$", ylabel="$y_2$",
            zlabel="$y_3$")
     ax.set_box_aspect((1, 1, 1))
-    ax.tick_params(labelsize=7, pad=0)
+    ax.tick_params(labelsize=11, pad=0)
     ax.set_xticks([-1, 0, 1])
     ax.set_yticks([-1, 0, 1])
     ax.set_zticks([-1, 0, 1])
@@ -723,16 +780,62 @@ _PLAYER_ICONS = {
     "fa fa-plus": "+",
 }
 
+# One embedded frame of matplotlib's HTML player: ``frames[3] = "data:image/svg+xml;base64,..."``
+# (the base64 text is wrapped over lines ending in a backslash).
+_FRAME = re.compile(r'(frames\[\d+\] = )"data:image/svg\+xml;base64,([^"]*)"')
+
+
+def _svg_data_uri(wrapped_base64: str) -> str:
+    """A smaller ``data:`` URI for one SVG frame: fewer digits, no metadata, not base64."""
+    svg = base64.b64decode(wrapped_base64.replace("\\\n", "")).decode("utf-8")
+    svg = svg[svg.index("<svg"):]  # no XML declaration or doctype: a browser needs neither
+    svg = re.sub(r"<metadata>.*?</metadata>|<!--.*?-->", "", svg, flags=re.DOTALL)
+    svg = re.sub(r"(\d+\.\d)\d+", r"\1", svg)  # a tenth of a point is far below a pixel
+    svg = re.sub(r'(\sd=)"([^"]*)"', lambda m: f'{m.group(1)}"{_short_path(m.group(2))}"', svg)
+    svg = re.sub(r"(font-family: '[^']*')[^;\"]*", r"\1, sans-serif", svg)
+    svg = re.sub(r">\s+<", "><", svg)
+    return "data:image/svg+xml," + quote(svg, safe=" ,.:;=/-_()'")
+
+
+def _repeat_held_frames(page: str) -> str:
+    """Write a frame equal to the one before it as a reference to that one (the pauses at
+    the start and the end of an animation hold the same picture for several frames)."""
+    previous = None
+
+    def shorten(match: re.Match) -> str:
+        nonlocal previous
+        index, uri = int(match.group(1)), match.group(2)
+        same = previous is not None and uri == previous[1]
+        if not same:
+            previous = (index, uri)
+        return f"frames[{index}] = frames[{previous[0]}]" if same else match.group(0)
+
+    return re.sub(r'frames\[(\d+)\] = ("[^"]*")', shorten, page)
+
+
+def _short_path(d: str) -> str:
+    """An SVG path on one line, without the ``L`` letters that SVG implies after M or L."""
+    commands = re.findall(r"([A-Za-z])([^A-Za-z]*)", d)
+    out, previous = [], ""
+    for letter, numbers in commands:
+        numbers = " ".join(numbers.split())
+        implied = letter == "L" and previous in {"M", "L"}
+        out.append(numbers if implied else f"{letter} {numbers}".strip())
+        previous = letter
+    return " ".join(out)
+
 
 def animation_html(anim: FuncAnimation, alt: str = "", default_mode: str = "loop",
                    close: bool = True) -> str:
     """Self-contained HTML player for an animation, that needs no kernel and no network.
 
-    This is :meth:`~matplotlib.animation.Animation.to_jshtml` (every frame embedded as a
-    PNG, with play, pause, step and speed buttons and a slider), made fit for an offline
-    website: matplotlib's player fetches its button icons from a CDN, so that link is
-    removed and the icons are replaced by plain text symbols. The frame image gets
-    ``alt`` text for screen readers.
+    This is :meth:`~matplotlib.animation.Animation.to_jshtml` (every frame embedded, with
+    play, pause, step and speed buttons and a slider), made fit for an offline website:
+    matplotlib's player fetches its button icons from a CDN, so that link is removed and
+    the icons are replaced by plain text symbols. The frames are small SVG images (sharp
+    on any screen, a few kilobytes each: coordinates rounded to a tenth of a point, text
+    kept as text). The frame image gets ``alt`` text and the slider a label for screen
+    readers.
 
     Parameters
     ----------
@@ -756,15 +859,21 @@ def animation_html(anim: FuncAnimation, alt: str = "", default_mode: str = "loop
     >>> import matplotlib.pyplot as plt
     >>> anim = animate_svd_steps([[1, 1], [0, 1]], frames=12)
     >>> page = animation_html(anim, alt="A shear as rotate, scale, rotate")
-    >>> "://" in page, 'alt="A shear as rotate, scale, rotate"' in page
+    >>> "font-awesome" in page, 'alt="A shear as rotate, scale, rotate"' in page  # no CDN
     (False, True)
     >>> plt.fignum_exists(anim._fig.number)   # closed: no still copy in a notebook
     False
     """
-    page = anim.to_jshtml(default_mode=default_mode)
+    with mpl.rc_context({"animation.frame_format": "svg", "svg.fonttype": "none",
+                         "svg.hashsalt": "svdcourse"}):
+        page = anim.to_jshtml(default_mode=default_mode)
     if close:
         plt.close(anim._fig)  # matplotlib keeps the animation's figure in ``_fig``
+    page = _FRAME.sub(lambda m: f'{m.group(1)}"{_svg_data_uri(m.group(2))}"', page)
+    page = _repeat_held_frames(page)
     page = re.sub(r"<link\b[^>]*font-awesome[^>]*>", "", page)
+    page = page.replace('class="anim-slider"',
+                        'class="anim-slider" aria-label="Frame of the animation"', 1)
     page = re.sub(r'<i class="(fa [^"]*)"></i>',
                   lambda m: f'<span aria-hidden="true">{_PLAYER_ICONS.get(m.group(1), "?")}'
                             "</span>", page)
@@ -832,7 +941,7 @@ def plot_spectrum(s: ArrayLike, ax: Axes | None = None, label: str | None = None
     zeros = int((~keep).sum())
     if zeros:
         ax.text(0.98, 0.97, f"{zeros} zero singular value{'s' * (zeros > 1)} not shown",
-                transform=ax.transAxes, ha="right", va="top", fontsize=8)
+                transform=ax.transAxes, ha="right", va="top", fontsize=12)
     if label is not None:
         ax.legend()
     return ax
