@@ -333,7 +333,7 @@ def test_no_process_outlives_the_run_and_the_gradebook_is_intact(attacked):
 
 def test_the_run_ends_in_reasonable_time(attacked):
     # one cell time limit (sigstop) and 14 small submissions on 2 workers
-    assert attacked["seconds"] < 120, attacked["seconds"]
+    assert attacked["seconds"] < 240, attacked["seconds"]
 
 
 def test_a_stopped_worker_costs_only_its_own_submission(tmp_path, monkeypatch):
