@@ -512,3 +512,10 @@ def test_no_sandbox_grades_the_same_and_records_a_warning(tmp_path, capsys):
     stored = json.loads(course.results_path(FIRST).read_text())
     assert {r["sandbox"] for r in stored["students"].values()} == {"none"}
     assert "without isolation" in stored["runs"][-1]["warning"]
+    from svdcourse_grade.report import build_report
+
+    report = build_report(course, FIRST)
+    assert report["summary"]["unsandboxed"] == ["blank", "correct"]
+    text = report["markdown"].read_text()
+    assert "2 submissions were graded without the sandbox" in text
+    assert "without the sandbox" in report["html"].read_text()

@@ -185,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{s['students']} students, mean {s['mean']:.3g}/{s['max']:g}, "
               f"{s['flagged']} flagged for review, manual grading "
               + ("complete" if not s["manual_pending"] else f"pending for {s['manual_pending']}"))
+        if s["unsandboxed"]:
+            print(f"WARNING: {len(s['unsandboxed'])} submissions were graded without the "
+                  "sandbox (--no-sandbox); see the report.", file=sys.stderr)
         print(f"report: {report['html']}")
         return 0
     if command == "manual-export":

@@ -117,8 +117,11 @@ def build_report(course: Course, lab: str) -> dict[str, Any]:
     runs = store.get("runs", [])
     seconds = [rec.get("seconds") for rec in store.get("students", {}).values()
                if rec.get("seconds") is not None]
+    unsandboxed = sorted(name for name, record in store.get("students", {}).items()
+                         if record.get("sandbox") == "none")
     summary = {
         "students": len(rows),
+        "unsandboxed": unsandboxed,
         "mean": statistics.fmean(totals) if totals else float("nan"),
         "median": statistics.median(totals) if totals else float("nan"),
         "max": maximum, "statuses": counts, "flagged": len(flagged),
@@ -127,6 +130,11 @@ def build_report(course: Course, lab: str) -> dict[str, Any]:
         "per_submission_seconds": statistics.median(seconds) if seconds else None,
     }
     md = [f"# Grading report: {lab}", ""]
+    if unsandboxed:
+        md += [f"**Warning: {len(unsandboxed)} submissions were graded without the sandbox** "
+               "(`autograde --no-sandbox`): their code ran with the instructor's rights and "
+               "could read hidden tests, change files and outlive the run. Grade them again "
+               "with the sandbox before trusting these scores. " + _sandbox_note(runs), ""]
     md.append(f"{len(rows)} submissions; mean {summary['mean']:.3g} and median "
               f"{summary['median']:.3g} of {maximum:g} points. Status: "
               + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + ".")
@@ -158,6 +166,12 @@ def build_report(course: Course, lab: str) -> dict[str, Any]:
     (folder / "report.html").write_text(_html(text, pictures, lab), encoding="utf-8")
     return {"markdown": folder / "report.md", "html": folder / "report.html",
             "pictures": pictures, "summary": summary, "questions": stats, "rows": rows}
+
+
+def _sandbox_note(runs: list[dict[str, Any]]) -> str:
+    """What the last run said about running without the sandbox, if anything."""
+    warning = runs[-1].get("warning") if runs else None
+    return f"The last run said: {warning}" if warning else ""
 
 
 def _html(markdown: str, pictures: list[Path], lab: str) -> str:
