@@ -5,7 +5,8 @@ with seed 11, the corpus with seed 0, ...). Where their prose says that somethin
 beyond that draw ("in every draw", "with other seeds", "a test checks it"), the test here
 rebuilds the data with at least 20 seeds of the same generator and checks the statement.
 Tolerances are qualitative (signs, orderings, generous bounds), so they do not depend on
-the BLAS or the library versions.
+the BLAS or the library versions. The tests that rebuild large data sets many times are
+marked ``slow``.
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ import pytest
 from scipy.linalg import subspace_angles
 from sklearn.datasets import load_digits
 from sklearn.utils.extmath import randomized_svd
+from threadpoolctl import threadpool_limits
 
 import svdcourse.conjugations as cj
-from svdcourse.conjugations import COMPLEMENTS, VERB_CLASS, VERBS
+from svdcourse.conjugations import VERB_CLASS, VERBS
 from svdcourse.datasets import GENRES, movie_ratings
 
 SEEDS = range(21)          # the chapter's seed and 20 others (or 21 others where it is 11)
+
+
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """Small matrices, many of them: one BLAS thread is many times faster on a busy machine
+    (threads fight over the cores) and changes nothing but rounding."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 # --- chapter 6A: principal component analysis -----------------------------------------
@@ -73,23 +83,59 @@ def test_third_movie_component_is_not_identifiable():
     assert strongest & {"romance", "animation"} and strongest & {"action", "sci-fi"}
 
 
+def truncate(M, k):
+    U, s, Vt = np.linalg.svd(M, full_matrices=False)
+    return (U[:, :k] * s[:k]) @ Vt[:k]
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_mean_added_back_is_the_best_affine_approximation(seed):
-    """Between the best rank-k and rank-(k+1) approximations of the uncentred data, and
-    no random affine competitor does better."""
+    """Between the best rank-k and rank-(k+1) approximations of the uncentred data, of
+    rank k + 1 for k >= 1, and no affine competitor near the optimum does better."""
     _, ratings, U, s, Vt = movie_svd(seed)
     s_raw = np.linalg.svd(ratings, compute_uv=False)
     mean = ratings.mean(axis=0)
     rng = np.random.default_rng(seed)
     for k in range(0, 8):
         affine = np.sqrt(np.sum(s[k:] ** 2))
-        rebuilt = mean + (U[:, :k] * s[:k]) @ Vt[:k]
+        best_low = (U[:, :k] * s[:k]) @ Vt[:k]
+        rebuilt = mean + best_low
         np.testing.assert_allclose(np.linalg.norm(ratings - rebuilt), affine)
         assert np.sqrt(np.sum(s_raw[k + 1:] ** 2)) <= affine * (1 + 1e-12)
         assert affine <= np.sqrt(np.sum(s_raw[k:] ** 2)) * (1 + 1e-12)
-        b = mean + rng.normal(scale=0.2, size=mean.shape)
-        low = rng.standard_normal((ratings.shape[0], k)) @ rng.standard_normal((k, len(mean)))
-        assert np.linalg.norm(ratings - b - low) >= affine * (1 - 1e-12)
+        if k >= 1:
+            assert np.linalg.matrix_rank(rebuilt) == k + 1
+        for _ in range(10):   # small moves of b and L, L kept at rank k
+            b = mean + rng.normal(scale=0.05, size=mean.shape)
+            L = truncate(best_low + 0.05 * rng.standard_normal(ratings.shape), k)
+            assert np.linalg.norm(ratings - b - L) >= affine * (1 - 1e-12)
+
+
+def test_covariance_route_loses_the_smallest_variance():
+    """The ill-conditioned example of 6A with 20 other seeds: the SVD keeps the variance
+    1e-18 to a few digits in every draw; eigh of the covariance matrix returns rounding
+    noise no larger than about eps, of either sign, which only by luck (in a few draws)
+    lands near 1e-18."""
+    variances = np.array([ill_conditioned_variances(seed) for seed in range(1, 21)])
+    smallest_svd, smallest_eig = variances.T
+    assert np.all(np.abs(smallest_svd / 1e-18 - 1) < 1e-4)
+    assert np.all(np.abs(smallest_eig) < 10 * np.finfo(float).eps)
+    assert set(np.sign(smallest_eig)) == {-1.0, 1.0}
+    assert np.sum(np.abs(smallest_eig / 1e-18 - 1) > 0.5) >= 15
+
+
+def ill_conditioned_variances(seed):
+    """The chapter's four-feature data set with standard deviations 1, 1e-3, 1e-6, 1e-9:
+    the smallest variance from the SVD of the data and from eigh of the covariance."""
+    rng = np.random.default_rng(seed)
+    n, true_sd = 500, np.array([1.0, 1e-3, 1e-6, 1e-9])
+    A = rng.standard_normal((n, 4))
+    Q_obs, _ = np.linalg.qr(A - A.mean(axis=0))
+    Q_feat, _ = np.linalg.qr(rng.standard_normal((4, 4)))
+    X = np.sqrt(n - 1) * (Q_obs * true_sd) @ Q_feat.T
+    var_svd = np.linalg.svd(X, compute_uv=False) ** 2 / (n - 1)
+    var_eig = np.linalg.eigvalsh(X.T @ X / (n - 1))
+    return var_svd[-1], var_eig[0]
 
 
 # --- chapter 6B: compression ----------------------------------------------------------
@@ -110,6 +156,7 @@ def psnr_pooled(data, mean, basis, k):
     return 10 * np.log10(1.0 / np.mean(error**2))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [11, *range(20)])
 def test_uncentred_basis_loses_little_not_a_dimension(digit_images, seed):
     """The drill on the uncentred basis: a loss at k = 1, under 0.3 dB at k = 10, none to
@@ -127,6 +174,7 @@ def test_uncentred_basis_loses_little_not_a_dimension(digit_images, seed):
         assert psnr_pooled(train, mean, U_c, k) >= psnr_pooled(train, mean, U_u, k) - 1e-9
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [11, *range(20)])
 def test_eigen_images_generalise_and_beat_the_dct(digit_images, seed):
     """Held-out digits are coded almost as well as the training digits, and better than
@@ -145,10 +193,12 @@ def test_eigen_images_generalise_and_beat_the_dct(digit_images, seed):
         assert psnr_pooled(test, mean, U_c, k) > psnr_pooled(test, mean, B_dct, k)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(20))
 def test_randomized_svd_is_close_and_power_iterations_help(seed):
     """Rank 20 plus noise: the randomized error is within 0.1% of Eckart-Young with two
-    power iterations, and each of the first four iterations reduces the excess."""
+    power iterations, and each of the first four iterations reduces the excess (by orders
+    of magnitude), unless it has already reached the level of rounding errors."""
     rng = np.random.default_rng(seed)
     signal = rng.standard_normal((1000, 20)) @ rng.standard_normal((20, 400))
     big = signal + 2.0 * rng.standard_normal((1000, 400))
@@ -163,7 +213,9 @@ def test_randomized_svd_is_close_and_power_iterations_help(seed):
         if q == 2:
             assert excess[-1] < 1e-3
             assert np.max(np.abs(s - s_full[:20]) / s_full[:20]) < 1e-3
-    assert all(later < earlier for earlier, later in zip(excess, excess[1:])), excess
+    assert all(later < earlier or later < 1e-12
+               for earlier, later in zip(excess, excess[1:])), excess
+    assert excess[2] < 1e-4 * excess[0], excess
 
 
 # --- chapter 7: conjugations ------------------------------------------------------------
@@ -207,14 +259,18 @@ def test_first_layer_is_frequency_in_every_draw(count_matrices):
 
 def test_later_layers_and_neighbours_depend_on_the_draw(count_matrices):
     """What the chapter marks as 'this corpus' really changes with the seed: a regular
-    verb sometimes overtakes an irregular one in u1, the verb leading u3 changes, and
-    poder's nearest neighbour (raw counts, k = 3) is saber in fewer than half the seeds."""
+    verb sometimes overtakes an irregular one (poder or saber) in u1, the verb leading u3
+    changes, and poder's nearest neighbour (raw counts, k = 3) is saber in fewer than half
+    the seeds."""
     regular = np.array([VERB_CLASS[v] != "irregular" for v in VERBS])
     overtaken, leaders, poder_saber = 0, set(), 0
     for seed, C in count_matrices.items():
         U, _, _ = np.linalg.svd(C, full_matrices=False)
         u1 = np.abs(U[:, 0])
-        overtaken += u1[regular].max() > u1[~regular].min()
+        passed = [v for v in VERBS
+                  if VERB_CLASS[v] == "irregular" and u1[VERBS.index(v)] < u1[regular].max()]
+        assert set(passed) <= {"poder", "saber"}, (seed, passed)
+        overtaken += bool(passed)
         u3 = U[:, 2] * np.sign(U[np.argmax(np.abs(U[:, 2])), 2])
         leaders.add(VERBS[int(np.argmax(u3))])
         if seed > 0:
@@ -232,9 +288,3 @@ def test_cosine_neighbours_of_counts_and_profiles_differ(count_matrices):
         assert np.sum(nearest_neighbour(C, 3) != nearest_neighbour(P, 3)) >= 2, seed
         np.testing.assert_array_equal(nearest_neighbour(C, 15), nearest_neighbour(P, 15))
 
-
-def test_ser_ir_rule_is_a_rule_of_the_corpus():
-    """Every complement of ir starts with the word a or al, and no other verb's does."""
-    for verb, complements in COMPLEMENTS.items():
-        starts = {c.split(" ")[0] in ("a", "al") for c in complements}
-        assert starts == {verb == "ir"}, verb
