@@ -161,7 +161,8 @@ def psnr_pooled(data, mean, basis, k):
 def test_uncentred_basis_loses_little_not_a_dimension(digit_images, seed):
     """The drill on the uncentred basis: a loss at k = 1, under 0.3 dB at k = 10, none to
     speak of at k = 20; the uncentred basis with k + 1 vectors beats the centred one with
-    k; on the training digits the centred basis is never worse."""
+    k; on the training digits the centred basis is never worse, and ahead by less than
+    0.1 dB at k = 20."""
     train, test = split(digit_images, seed)
     mean = train.mean(axis=1)
     U_c = np.linalg.svd(train - mean[:, None], full_matrices=False)[0]
@@ -172,6 +173,21 @@ def test_uncentred_basis_loses_little_not_a_dimension(digit_images, seed):
     for k in (1, 5, 10, 20):
         assert psnr_pooled(test, mean, U_u, k + 1) > psnr_pooled(test, mean, U_c, k)
         assert psnr_pooled(train, mean, U_c, k) >= psnr_pooled(train, mean, U_u, k) - 1e-9
+    assert psnr_pooled(train, mean, U_c, 20) - psnr_pooled(train, mean, U_u, 20) < 0.1
+
+
+@pytest.mark.slow
+def test_uncentred_basis_at_k20_wins_or_loses_with_the_split(digit_images):
+    """'Within what changes from split to split': at k = 20 the held-out difference
+    between the centred and the uncentred basis takes both signs over 21 splits."""
+    signs = set()
+    for seed in [11, *range(20)]:
+        train, test = split(digit_images, seed)
+        mean = train.mean(axis=1)
+        U_c = np.linalg.svd(train - mean[:, None], full_matrices=False)[0]
+        U_u = np.linalg.svd(train, full_matrices=False)[0]
+        signs.add(np.sign(psnr_pooled(test, mean, U_c, 20) - psnr_pooled(test, mean, U_u, 20)))
+    assert signs == {-1.0, 1.0}
 
 
 @pytest.mark.slow
