@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 import svdcourse
-from conftest import ROOT, build_wheel
+from book_build import build_wheel
+from conftest import ROOT
 
 
 def test_version_is_a_release_number():
@@ -63,7 +64,9 @@ def test_wheel_holds_only_the_student_package(student_wheel):
     version = svdcourse.__version__
     dist_info = f"svdcourse-{version}.dist-info/"
     package = sorted(n for n in names if not n.startswith(dist_info))
-    sources = sorted(f"svdcourse/{p.name}" for p in (ROOT / "src" / "svdcourse").glob("*.py"))
+    package_dir = ROOT / "src" / "svdcourse"
+    sources = sorted(f"svdcourse/{p.relative_to(package_dir).as_posix()}"
+                     for pattern in ("*.py", "_js/*.js") for p in package_dir.glob(pattern))
     assert package == sources, f"the wheel's files differ from src/svdcourse: {package}"
     forbidden = re.compile(r"svdcourse_grade|nbgrader|(^|/)tests?/|solutions|\.ipynb$|"
                            r"hidden|wrong_answers|conftest")

@@ -85,32 +85,41 @@ def test_chapter_one_animation_plays_and_pauses(site_dir, base_url, browser):
     assert not visit.console_errors
 
 
-def test_every_slider_is_operable_by_keyboard(site_dir, base_url, browser):
-    """Each kernel-free image slider changes frame, caption and image with the arrow keys."""
+def test_every_explorable_is_operable_by_keyboard(site_dir, base_url, browser):
+    """Each rank explorer redraws its picture and caption with the arrow keys, and the 2x2
+    explorer of chapter 1 follows its sliders, in the built website."""
     from playwright.sync_api import expect
 
     found = 0
     for rel in site_pages(site_dir):
-        if 'class="svd-slider"' not in (site_dir / rel).read_text(encoding="utf-8"):
+        text = (site_dir / rel).read_text(encoding="utf-8")
+        if "svd-rank-explorer" not in text and "svd-explorer" not in text:
             continue
         visit = PageVisit(browser, f"{base_url}/{rel}")
-        for slider in visit.page.locator(".svd-slider input[type=range]").all():
-            widget = slider.locator("xpath=ancestor::div[contains(@class, 'svd-slider')][1]")
+        for explorer in visit.page.locator(".svd-rank-explorer").all():
+            slider = explorer.locator("input[type=range]")
+            canvas = explorer.locator("canvas")
 
             def state():
-                shown = widget.locator("img:visible")
+                pixels = canvas.evaluate("c => c.toDataURL()")
                 return (slider.get_attribute("aria-valuetext"),
-                        widget.locator("figcaption").inner_text(),
-                        shown.count(), shown.first.get_attribute("id"))
+                        explorer.locator("figcaption").inner_text(), pixels)
 
             before = state()
             slider.focus()
             visit.page.keyboard.press("ArrowRight")
             expect(slider).not_to_have_attribute("aria-valuetext", before[0] or "")
             after = state()
-            assert before[0] and after[0] != before[0], f"{rel}: slider did not move"
             assert after[1] != before[1], f"{rel}: caption did not follow the slider"
-            assert after[2] == 1 and after[3] != before[3], f"{rel}: the frame did not change"
+            assert after[2] != before[2], f"{rel}: the picture did not change"
+            found += 1
+        for explorer in visit.page.locator(".svd-explorer").all():
+            entry = explorer.locator("input.svdx-entry").first
+            before = explorer.get_attribute("data-state")
+            entry.focus()
+            visit.page.keyboard.press("ArrowLeft")
+            expect(explorer).not_to_have_attribute("data-state", before)
             found += 1
         visit.close()
-    assert found >= 2, "expected the rank sliders of chapters 2 and 6B"
+        assert not visit.console_errors, f"{rel}: {visit.console_errors}"
+    assert found >= 3, "expected the rank explorers of chapters 2 and 6B and chapter 1's explorer"

@@ -5,7 +5,8 @@ The package is organised one module per concern:
 - :mod:`svdcourse.plotting` draws linear maps, ellipses and spectra, in a
   colour-blind-safe style that stays readable in dark mode;
 - :mod:`svdcourse.images` loads the bundled photograph and converts images;
-- :mod:`svdcourse.slider` makes kernel-free image sliders for static pages;
+- :mod:`svdcourse.explorables` makes kernel-free explorables for static pages (a 2x2
+  SVD explorer and a rank-by-rank image rebuilder);
 - :mod:`svdcourse.datasets` generates the synthetic data sets of the chapters;
 - :mod:`svdcourse.conjugations` holds the Spanish conjugation tables and the
   synthetic corpus of the capstone lab;
