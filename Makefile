@@ -20,7 +20,7 @@ LOCK_PYTHON := 3.11
 LOCK_PLATFORM := x86_64-unknown-linux-gnu
 LOCAL_PACKAGES := svdcourse svdcourse-grade
 # the contributor loop: everything but the website, the browser, nbgrader and grading runs
-FAST_TESTS := not book and not browser and not lab and not grading and not postgres
+FAST_TESTS := not book and not browser and not lab and not grading and not postgres and not slow
 
 # Kernels and Jupyter data come from the project environment first, so the chapters and labs
 # always execute with the Python that has svdcourse installed, whatever the user has elsewhere.
