@@ -109,5 +109,5 @@ def test_the_book_prints_as_one_pdf_with_every_page_and_its_math(root, site_dir,
                            "html.parser").find("h1").get_text(strip=True).rstrip("#")
         assert h1 in titles, f"{h1!r} is missing from the PDF"
     assert report["math"] > 200, "the book's math was not typeset"
-    assert not report["raw_tex"], "raw TeX left in the printed book"
+    assert not report["raw_tex"], f"raw TeX left in the printed book: {report['raw_tex']}"
     assert report["pages"] == len(re.findall(r'class="reference internal"', nav_html(site_dir)))

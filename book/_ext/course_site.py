@@ -29,7 +29,6 @@ from pathlib import Path
 
 import nbformat
 from myst_nb.core.read import read_myst_markdown_notebook
-
 from sphinx.application import Sphinx
 from sphinx.config import Config
 

@@ -45,9 +45,9 @@ ASSEMBLE = """async (articles) => {
   }
   MathJax.typesetClear();
   await MathJax.typesetPromise([main]);
-  const text = main.textContent;
+  const text = main.innerText;  // what is shown: not the text of scripts
   return {math: main.querySelectorAll('mjx-container').length,
-          raw_tex: text.includes('\\(') || text.includes('\\[') || text.includes('$$'),
+          raw_tex: [...text.matchAll(/.{0,40}(\\\\\\(|\\\\\\[|[$][$]).{0,40}/g)].slice(0, 5).map(m => m[0]),
           titles: [...main.querySelectorAll('h1')].map(h => h.textContent.replace(/#$/, ''))};
 }"""
 
@@ -107,7 +107,8 @@ def print_book(site: Path, pdf: Path, chromium: str | None = None) -> dict:
     """Print the built website in ``site`` into one PDF.
 
     Returns what was printed: the number of website pages (``pages``), of typeset formulas
-    (``math``), the chapter titles (``titles``) and whether raw TeX was left (``raw_tex``).
+    (``math``), the chapter titles (``titles``) and any raw TeX left (``raw_tex``, a few
+    snippets).
     """
     from playwright.sync_api import sync_playwright
 
