@@ -65,9 +65,8 @@ wheel: $(STAMP)  ## build the svdcourse wheel that the website offers students
 	$(BIN)/python -m build --wheel --outdir $(WHEEL_DIR) . >/dev/null
 	@ls $(WHEEL_DIR)/*.whl
 
-book: $(STAMP) wheel  ## build the website into _build/html (warnings are errors)
+book: $(STAMP) system-packages wheel  ## build the website and its PDF into _build/html (warnings are errors)
 	$(BIN)/python tests/book_build.py
-	$(MAKE) --no-print-directory pdf
 	@echo "Website built: open $(SITE)/index.html or run 'make serve'"
 
 pdf: $(STAMP)  ## print the built website into one PDF, _build/html/svd-intuitions.pdf (Chromium)
@@ -95,7 +94,7 @@ system-packages:  ## install the Debian packages the tests need (as root, when m
 	  echo "Missing Debian packages:$$missing (not root, not installed); the tests that need them will be skipped."; \
 	fi
 
-test: $(STAMP) system-packages wheel  ## run the whole test suite (builds the book on the way)
+test: $(STAMP) system-packages node-packages wheel  ## run the whole test suite (builds the book on the way)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## the contributor loop: package, checks, lab test cells (no book, browser, nbgrader)

@@ -33,6 +33,9 @@ WHEEL_DIR = ROOT / "_build" / "wheel"
 # build output that a fresh build replaces whole (stale pages or wheels would linger otherwise)
 REBUILT = ("html", ".doctrees", "jupyter_execute")
 CACHE = ".jupyter_cache"
+PRINT_BOOK = ROOT / "book" / "_ext" / "print_book.py"
+PDF_NAME = "svd-intuitions.pdf"   # in the site, linked from every page
+PDF_REPORT = "pdf-report.json"    # beside the site: what print_book printed
 FINGERPRINT = "svdcourse-fingerprint.txt"  # inside the cache folder: dropped with it
 
 
@@ -91,7 +94,23 @@ def build_book(output: Path = ROOT, capture: bool = True) -> subprocess.Complete
     )
     if cache.is_dir():
         stamp.write_text(fingerprint)
+    if result.returncode == 0:
+        print_pdf(build / "html")
     return result
+
+
+def print_pdf(html: Path) -> None:
+    """Print the built website into one PDF with Chromium (``book/_ext/print_book.py``).
+
+    Without Chromium (Debian's ``chromium``, which ``make`` installs as root) the PDF is left
+    out with a note, and the website's link to it stays dead.
+    """
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        print(f"NOTE: Debian's 'chromium' is not installed, so {PDF_NAME} is not printed.",
+              file=sys.stderr)
+        return
+    subprocess.run([sys.executable, str(PRINT_BOOK), str(html), str(html / PDF_NAME),
+                    str(html.parent / PDF_REPORT)], check=True, timeout=1800)
 
 
 if __name__ == "__main__":
