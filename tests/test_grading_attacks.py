@@ -29,7 +29,7 @@ pytest.importorskip("nbgrader", reason="nbgrader is not installed (pip install -
 
 from svdcourse_grade.autograde import autograde  # noqa: E402
 from svdcourse_grade.course import Course  # noqa: E402
-from svdcourse_grade.sandbox import bwrap_path  # noqa: E402
+from svdcourse_grade.sandbox import SANDBOX_UIDS, bwrap_path  # noqa: E402
 
 pytestmark = pytest.mark.grading
 
@@ -171,9 +171,55 @@ def attacks(repo: Path, course: Path) -> dict[str, Case]:
         "sigstop_itself": Case("correct", "", {  # see build(): stops in answer 2
             "ellipse_axes_tests": "NameError: name 'ellipse_axes' is not defined"},
             notes=("time limit reached in ellipse_axes_answer",)),
+        "forge_huge_replies": Case("blank", (  # replies forged by the student's own process
+            "import os, sys\n"
+            "_codec = sys.modules['plaindata']\n"
+            "_encode = _codec.encode\n"
+            "def _inflate(value):\n"
+            "    error = value.get('error') if isinstance(value, dict) else None\n"
+            "    if isinstance(error, dict):\n"
+            "        error['message'] = str(error['message']) + '\\n' + 'm' * 20_000_000\n"
+            "        error['traceback'] = 't' * 20_000_000\n"
+            "        error['args'] = ['a' * 5_000_000]\n"
+            "        value['output'] = 'o' * 20_000_000\n"
+            "    return _encode(value)\n"
+            "_codec.encode = _inflate\n"
+            "print('{\"op\": \"call\", \"value\": 10}', flush=True)\n"
+            "os.write(1, b'\\x10' + bytes(7) + b'GradingStopped')\n"
+            "os.write(2, b'GradingStopped: time limit')\n"), "zero"),
+        # see build(): 40 more cells of 100,000 characters each, more than the notebook keeps
+        "shadow_names": Case("blank", (
+            "import numpy\n"
+            "class _Lenient:\n"
+            "    def __getattr__(self, name):\n"
+            "        return lambda *args, **kwargs: True\n"
+            "np = svdcourse = _Lenient()\n"
+            "def check_call(f, *args, **kwargs):\n    return (numpy.zeros(2), numpy.zeros(2), numpy.zeros(3))\n"
+            "check_close = check_shape = check_tuple = check_equal_up_to_sign = lambda *a, **k: None\n"
+            "_check_svd_steps = _check_ellipse_axes = _value_groups = lambda *a, **k: None\n"
+            "_cases, _rng, A, x, result = {}, None, 1, 2, (0, 0, 0)\n"
+            "def __getattr__(name):\n    return lambda *args, **kwargs: None\n"
+            "AssertionError = Warning\n"), "zero"),
+        "fork_bomb": Case("blank", (  # holds every process it may have while classmates start
+            "import os, time\n"
+            "_children = 0\n"
+            "for _ in range(500):\n"
+            "    try:\n"
+            "        if os.fork() == 0:\n"
+            "            os.setsid()\n"
+            "            time.sleep(60)\n"
+            "            os._exit(0)\n"
+            "        _children += 1\n"
+            "    except OSError:\n"
+            "        break\n"
+            "print('children:', _children)\n"
+            "time.sleep(3)\n"), "zero"),
         # --- honest students -----------------------------------------------------------
         "honest_warning": Case("correct", "", "full"),  # see build(): np.log(0.0) in a call
         "honest_prints": Case("correct", "", "full"),  # see build(): 5,000 flushed prints
+        # see build(): lists and numpy scalars returned, a helper (recursive) in a cell of its
+        # own after the answer, a seeded numpy random draw, a matplotlib plot, a warning
+        "honest_variants": Case("correct", "", "full"),
         "honest_merged": Case("correct", "", "full",
                               notes=("cell ellipse_axes_answer was missing",
                                      "cell svd_via_eig_answer was missing")),
@@ -209,12 +255,44 @@ def build(course: Course, cases: dict[str, Case]) -> None:
                 "    return c, d, y",
                 "    for i in range(5000):\n        print('step', i, flush=True)\n    return c, d, y")
             first.source += "\nfor i in range(5000):\n    print('cell', i, flush=True)\n"
+        elif name == "forge_huge_replies":
+            from nbformat.v4 import new_code_cell
+
+            nb.cells += [new_code_cell(f"print('{i}' * 100_000)") for i in range(40)]
+        elif name == "honest_variants":
+            from nbformat.v4 import new_code_cell
+
+            first.source = first.source.replace("    return c, d, y",
+                                                "    return list(c), d.tolist(), y")
+            second = answer_cell(nb, funcs[1])
+            second.source = second.source.replace(
+                "    return s, U", "    return _largest_first(list(s)), U")
+            index = nb.cells.index(second)
+            nb.cells[index + 1:index + 1] = [
+                new_code_cell("%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+                              "np.random.seed(0)\n_points = np.random.standard_normal((2, 50))\n"
+                              "plt.plot(*_points, '.')\nplt.show()\n"),
+                new_code_cell("def _largest_first(values):\n"
+                              "    if len(values) <= 1:\n        return np.array(values)\n"
+                              "    top = max(values)\n    rest = list(values)\n"
+                              "    rest.remove(top)\n"
+                              "    return np.concatenate([[np.float64(top)], _largest_first(rest)])\n")]
         elif name == "honest_merged":
             for f in funcs[1:]:
                 first.source += "\n\n" + answer_cell(nb, f).source
             nb.cells = [c for c in nb.cells if meta(c).get("grade_id") not in
                         {f"{f}_answer" for f in funcs[1:]}]
         write(nb, course.root / "submitted" / name / LAB, f"{LAB}.ipynb")
+
+
+def test_graded_notebooks_stay_small(attacked):
+    """Whatever the student's process sends (forged replies of 20 MB), the notebook is capped."""
+    course = attacked["course"]
+    for name in attacked["cases"]:
+        path = course.notebook_path("autograded", name, LAB)
+        assert path.stat().st_size < 4 * 2**20, (name, path.stat().st_size)
+    record = attacked["records"]["forge_huge_replies"]
+    assert all(len(c["reason"]) < 200 for c in record["cells"].values())
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -422,7 +500,7 @@ def test_the_sandbox_shows_only_what_it_should(tmp_path):
     finally:
         box.close()
     assert facts["package"] == "/opt/student-site/svdcourse/__init__.py"
-    assert facts["uid"] == (65534 if os.geteuid() == 0 else os.geteuid())
+    assert facts["uid"] in (SANDBOX_UIDS if os.geteuid() == 0 else [os.geteuid()])
     assert facts["pids"] == [1, 2]  # bubblewrap's init and the student's Python, nothing else
     assert facts["online"] is False
     assert facts["seen"] == []
@@ -430,3 +508,46 @@ def test_the_sandbox_shows_only_what_it_should(tmp_path):
     limits = Limits()
     assert facts["limits"] == [limits.memory_mb * 2**20, limits.cpu_seconds, limits.processes,
                                limits.file_size_mb * 2**20]
+
+
+def test_replies_decode_to_plain_values_and_a_deaf_sandbox_cannot_hold_the_grader(tmp_path):
+    """What student code returns arrives as a base ``numpy.ndarray`` (a subclass whose
+    comparisons lie, big-endian or half-precision data, a numpy scalar): its methods never
+    cross. A sandbox that stops reading its requests is stopped at the deadline, even when
+    the request is larger than the pipe holds."""
+    import numpy as np
+
+    from svdcourse_grade.sandbox import Limits, Sandbox, SandboxTimeout, student_site
+
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    site = student_site(ROOT, tmp_path / "sandbox")
+    box = Sandbox(Limits(), site)
+    try:
+        reply = box.request({"op": "run", "label": "lies", "source": (
+            "import numpy as np, os\n"
+            "class Liar(np.ndarray):\n"
+            "    def __eq__(self, other):\n        return True\n"
+            "    def __array_ufunc__(self, *args, **kwargs):\n        return True\n"
+            "def values():\n"
+            "    return (np.zeros(3).view(Liar), np.matrix([[1.0, 2.0]]),\n"
+            "            np.arange(3, dtype='>f8'), np.ones(2, dtype=np.float16), np.float64(2.5),\n"
+            "            np.ma.masked_array([1.0, 2.0], mask=[True, False]))\n"
+            "def deaf():\n"
+            "    os.read = lambda *args: __import__('time').sleep(3600)\n")}, timeout=60)
+        assert reply["error"] is None, reply
+        values = box.request({"op": "call", "name": "values", "args": [], "kwargs": {}},
+                             timeout=10)["value"]
+        assert [type(v) for v in values] == [np.ndarray] * 4 + [np.float64, np.ndarray]
+        assert (values[0] == np.ones(3)).tolist() == [False] * 3
+        assert values[1].shape == (1, 2) and values[2].tolist() == [0.0, 1.0, 2.0]
+        assert values[5].tolist() == [1.0, 2.0]  # the mask does not cross
+        box.request({"op": "call", "name": "deaf", "args": [], "kwargs": {}}, timeout=10)
+        start = time.monotonic()
+        with pytest.raises(SandboxTimeout):
+            box.request({"op": "call", "name": "values", "args": [np.zeros(10**6)],
+                         "kwargs": {}}, timeout=3)
+        assert time.monotonic() - start < 15
+        assert not box.alive()
+    finally:
+        box.close()

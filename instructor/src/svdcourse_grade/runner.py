@@ -39,6 +39,11 @@ __all__ = ["run_notebook", "StudentFunction", "StudentCodeError", "trusted_setup
 GRADER_ENAME = "GradingStopped"
 #: characters of output kept per cell
 MAX_OUTPUT_CHARS = 100_000
+#: characters of output kept for the whole notebook (student cells beyond it keep a note)
+MAX_NOTEBOOK_CHARS = 2_000_000
+#: characters kept of an error's type name, message and traceback sent by the sandbox
+#: (whatever the student's process sends is capped here: it may have forged the reply)
+MAX_NAME, MAX_MESSAGE, MAX_TRACEBACK = 100, 5_000, 8_000
 
 _PORTABLE = {name: getattr(builtins, name) for name in (
     "ArithmeticError", "AssertionError", "AttributeError", "BufferError", "EOFError",
@@ -123,7 +128,7 @@ class _Opaque:
     """A student's object that is neither a function nor plain data."""
 
     def __init__(self, name: str, kind: str) -> None:
-        self._text = f"<{name}: an object of type {kind} that the grader cannot use>"
+        self._text = f"<{name}: an object of type {kind[:MAX_NAME]} that the grader cannot use>"
 
     def __repr__(self) -> str:
         return self._text
@@ -161,10 +166,14 @@ _ABSENT = object()
 
 def _error_from(info: dict) -> BaseException:
     """The exception the student's code raised, recreated from its plain description."""
-    name = str(info.get("type", "Exception"))
-    message = str(info.get("message", ""))
-    portable = [n for n in info.get("portable", []) if n in _PORTABLE]
+    name = str(info.get("type", "Exception"))[:MAX_NAME]
+    message = str(info.get("message", ""))[:MAX_MESSAGE]
+    portable = info.get("portable")
+    portable = [n for n in portable if isinstance(n, str) and n in _PORTABLE] \
+        if isinstance(portable, list) else []
     args = info.get("args")
+    if isinstance(args, list) and len(repr(args)) > MAX_MESSAGE:
+        args = None  # the message (capped) stands for them
     if portable and portable[0] == name:
         cls = _PORTABLE[name]
         try:
@@ -257,7 +266,7 @@ class _Session:
         if "error" in reply:
             error = reply["error"] if isinstance(reply["error"], dict) else {}
             err = _error_from(error)
-            err.student_traceback = str(error.get("traceback", ""))
+            err.student_traceback = str(error.get("traceback", ""))[-MAX_TRACEBACK:]
             raise err
         return reply.get("value")
 
@@ -362,7 +371,7 @@ def _run_test(cell, namespace: _Namespace, session: _Session) -> None:
         reason = "kernel died: the Python process running the student's code stopped"
         outputs.append(_error(GRADER_ENAME, reason, [f"{GRADER_ENAME}: {reason}"]))
     elif failure is not None:
-        ename, evalue = type(failure).__name__, str(failure)
+        ename, evalue = type(failure).__name__, _text_of(failure)[:MAX_MESSAGE]
         lines = []
         student = getattr(failure, "student_traceback", "") or getattr(
             failure.__cause__, "student_traceback", "")
@@ -376,6 +385,18 @@ def _run_test(cell, namespace: _Namespace, session: _Session) -> None:
     cell.outputs = outputs
 
 
+def _text_of(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:  # noqa: BLE001
+        return f"({type(error).__name__}: message could not be read)"
+
+
+def _size(outputs: list) -> int:
+    return sum(len(str(o.get("text", ""))) + len(str(o.get("evalue", "")))
+               + sum(map(len, o.get("traceback", []))) for o in outputs)
+
+
 def _student_outputs(reply: dict) -> list:
     outputs = []
     text = reply.get("output")
@@ -383,9 +404,10 @@ def _student_outputs(reply: dict) -> list:
         outputs.append(_stream(text[:MAX_OUTPUT_CHARS]))
     error = reply.get("error")
     if isinstance(error, dict):
-        ename, evalue = str(error.get("type", "Error")), str(error.get("message", ""))
-        lines = [str(error.get("traceback", "")), f"{ename}: {evalue}"]
-        outputs.append(_error(ename, evalue[:5000], [line for line in lines if line]))
+        ename = str(error.get("type", "Error"))[:MAX_NAME]
+        evalue = str(error.get("message", ""))[:MAX_MESSAGE]
+        lines = [str(error.get("traceback", ""))[-MAX_TRACEBACK:], f"{ename}: {evalue}"]
+        outputs.append(_error(ename, evalue, [line for line in lines if line]))
     return outputs
 
 
@@ -422,6 +444,7 @@ def run_notebook(nb, base: dict, start: Callable[[], Sandbox], files: dict,
                        sources=function_sources([c for c in nb.cells if not is_test_cell(c)]))
     namespace = _Namespace(_base_copy(base), session)
     stop = ""
+    budget = MAX_NOTEBOOK_CHARS
     try:
         for cell in nb.cells:
             if cell.cell_type != "code":
@@ -469,7 +492,11 @@ def run_notebook(nb, base: dict, start: Callable[[], Sandbox], files: dict,
                 result.flags.append(f"review: {stop} (in {where})")
                 cell.outputs = [_error(GRADER_ENAME, stop, [f"{GRADER_ENAME}: {stop}"])]
                 continue
-            cell.outputs = _student_outputs(reply)
+            cell.outputs = _student_outputs(reply if isinstance(reply, dict) else {})
+            budget -= _size(cell.outputs)
+            if budget < 0:
+                cell.outputs = [_stream("(output not kept: the notebook printed more than "
+                                        f"{MAX_NOTEBOOK_CHARS} characters)\n")]
             session.history.append(cell.source)
     finally:
         session.drop_box()

@@ -11,9 +11,12 @@
   ``/tmp`` (a fresh tmpfs) is the only writable place and the working folder. The
   repository, the course directory (submissions, gradebook, results), other students and
   ``$HOME`` are not there at all;
-- an unprivileged user: as root, the sandbox drops to uid/gid 65534 ("nobody") with no
-  capabilities and ``no_new_privs`` (``setpriv``); otherwise it runs as the calling user
-  in a user namespace;
+- an unprivileged user: as root, the sandbox drops to a uid/gid of its own, claimed from
+  :data:`SANDBOX_UIDS` (65533 downwards, skipping system accounts) with a file lock for as
+  long as it runs, with no capabilities and ``no_new_privs`` (``setpriv``); so the process
+  limit of one sandbox never counts another's processes, and every process left with that
+  uid is killed before the uid is used again. Otherwise it runs as the calling user in a
+  user namespace;
 - resource limits (``prlimit``): address space, CPU time, number of processes and file
   size (:class:`Limits`).
 
@@ -30,8 +33,10 @@ Examples
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import pwd
 import select
 import shutil
 import signal
@@ -48,9 +53,13 @@ from pathlib import Path
 from . import plaindata
 
 __all__ = ["Limits", "Sandbox", "SandboxDied", "SandboxTimeout", "bwrap_path",
-           "student_site", "MISSING_BWRAP"]
+           "student_site", "MISSING_BWRAP", "SANDBOX_UIDS"]
 
-SANDBOX_UID = 65534
+#: uids the sandboxes run as when the grader runs as root, each claimed by one running sandbox
+SANDBOX_UIDS = range(65533, 65533 - 512, -1)
+#: where the claims (file locks) on those uids are kept
+UID_LOCKS = Path("/run/lock/svdcourse-grade") if Path("/run/lock").is_dir() else \
+    Path(tempfile.gettempdir()) / "svdcourse-grade-uids"
 _LENGTH = struct.Struct("<Q")
 _CHILD = Path(__file__).with_name("sandbox_child.py")
 _CODEC = Path(__file__).with_name("plaindata.py")
@@ -186,7 +195,58 @@ def _python_inside() -> str:
     return sys.executable
 
 
-def _bwrap_command(limits: Limits, site: Path) -> list[str]:
+def _processes_of(uid: int) -> list[int]:
+    """The ids of the processes whose real uid is ``uid``."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/status", "rb") as handle:
+                    for line in handle:
+                        if line.startswith(b"Uid:"):
+                            if int(line.split()[1]) == uid:
+                                found.append(int(entry.name))
+                            break
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+def _sweep(uid: int, seconds: float = 10.0) -> None:
+    """Kill every process of ``uid`` (a sandbox's own uid) and wait until none is left."""
+    deadline = time.monotonic() + seconds
+    while (left := _processes_of(uid)) and time.monotonic() < deadline:
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.02)
+
+
+def _claim_uid() -> tuple[int, int]:
+    """A uid for one sandbox, no account's and no other running sandbox's.
+
+    Returns the uid and the file descriptor of its lock (closing it frees the uid). Every
+    process left with that uid (by a sandbox that was killed) is killed first.
+    """
+    UID_LOCKS.mkdir(mode=0o700, parents=True, exist_ok=True)
+    accounts = {entry.pw_uid for entry in pwd.getpwall()}
+    for uid in SANDBOX_UIDS:
+        if uid in accounts:
+            continue
+        fd = os.open(UID_LOCKS / str(uid), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _sweep(uid)
+        return uid, fd
+    raise RuntimeError(f"no free uid for a sandbox in {SANDBOX_UIDS}")
+
+
+def _bwrap_command(limits: Limits, site: Path, uid: int | None) -> list[str]:
     binds = [(folder, folder) for folder in _python_folders()]
     if _in_venv():
         binds.append((sys.prefix, INSIDE_ENV))
@@ -213,7 +273,7 @@ def _bwrap_command(limits: Limits, site: Path) -> list[str]:
     command += ["--chdir", "/tmp", "--clearenv"]
     if as_root:
         command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
-                    "setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}",
+                    "setpriv", f"--reuid={uid}", f"--regid={uid}",
                     "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all"]
     else:
         command += ["--"]
@@ -251,13 +311,16 @@ class Sandbox:
     def __init__(self, limits: Limits, site: Path) -> None:
         self.limits = limits
         self._scratch = None
+        self.uid, self._uid_lock = None, None
         rlimits = [f"--as={limits.memory_mb * 2**20}", f"--cpu={limits.cpu_seconds}",
                    f"--nproc={limits.processes}", f"--fsize={limits.file_size_mb * 2**20}",
                    "--core=0", "--nofile=256"]
         if limits.sandbox:
             if bwrap_path() is None:
                 raise RuntimeError(MISSING_BWRAP)
-            command = _bwrap_command(limits, site)
+            if os.geteuid() == 0:
+                self.uid, self._uid_lock = _claim_uid()
+            command = _bwrap_command(limits, site, self.uid)
             env = None
             child, site_arg, work = f"{INSIDE_GRADER}/{_CHILD.name}", INSIDE_SITE, INSIDE_WORK
             home = "/tmp"
@@ -274,6 +337,7 @@ class Sandbox:
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, cwd=self._scratch or "/", start_new_session=True)
+        os.set_blocking(self.process.stdin.fileno(), False)
         self._log: list[bytes] = []
         self._log_thread = threading.Thread(target=self._drain, daemon=True)
         self._log_thread.start()
@@ -307,12 +371,7 @@ class Sandbox:
         """
         data = plaindata.encode(message)
         deadline = time.monotonic() + max(timeout, 0.0)
-        try:
-            self.process.stdin.write(_LENGTH.pack(len(data)) + data)
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            self.kill()
-            raise SandboxDied("the sandboxed process stopped") from None
+        self._write(_LENGTH.pack(len(data)) + data, deadline)
         header = self._read(_LENGTH.size, deadline)
         size, = _LENGTH.unpack(header)
         if size > plaindata.MAX_BYTES:
@@ -327,6 +386,24 @@ class Sandbox:
             self.kill()
             raise SandboxDied("the sandboxed process sent an invalid reply")
         return reply
+
+    def _write(self, data: bytes, deadline: float) -> None:
+        """Write a request, never waiting past ``deadline`` (a sandbox that stops reading
+        its requests cannot hold the grader)."""
+        fd, view = self.process.stdin.fileno(), memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            ready = select.select([], [fd], [], max(left, 0.0))[1] if left > 0 else []
+            if not ready:
+                self.kill()
+                raise SandboxTimeout("the request was not read in time")
+            try:
+                view = view[os.write(fd, view[:1 << 20]):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                self.kill()
+                raise SandboxDied("the sandboxed process stopped") from None
 
     def _read(self, size: int, deadline: float) -> bytes:
         fd = self.process.stdout.fileno()
@@ -360,6 +437,8 @@ class Sandbox:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        if self.uid is not None:
+            _sweep(self.uid)
 
     def close(self) -> None:
         """Stop the sandbox and remove its scratch folder (``--no-sandbox`` only)."""
@@ -371,3 +450,6 @@ class Sandbox:
                 pass
         if self._scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
+        if self._uid_lock is not None:
+            os.close(self._uid_lock)
+            self._uid_lock = None
