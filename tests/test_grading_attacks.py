@@ -200,20 +200,30 @@ def attacks(repo: Path, course: Path) -> dict[str, Case]:
             "_cases, _rng, A, x, result = {}, None, 1, 2, (0, 0, 0)\n"
             "def __getattr__(name):\n    return lambda *args, **kwargs: None\n"
             "AssertionError = Warning\n"), "zero"),
-        "fork_bomb": Case("blank", (  # holds every process it may have while classmates start
+        # holds every process it may have, busy, while classmates start and run in parallel
+        "fork_bomb": Case("blank", (
             "import os, time\n"
             "_children = 0\n"
             "for _ in range(500):\n"
             "    try:\n"
             "        if os.fork() == 0:\n"
-            "            os.setsid()\n"
+            "            try:\n"
+            "                os.setsid()  # a session of its own: a share of the CPU of its own\n"
+            "            except OSError:\n"
+            "                pass\n"
+            "            _end = time.time() + 4\n"
+            "            while time.time() < _end:\n"
+            "                pass\n"
             "            time.sleep(60)\n"
             "            os._exit(0)\n"
             "        _children += 1\n"
             "    except OSError:\n"
             "        break\n"
             "print('children:', _children)\n"
-            "time.sleep(3)\n"), "zero"),
+            "time.sleep(10)\n"), {  # the cell's time limit ends it: svd_steps is never defined
+                "svd_steps_tests": "NameError: name 'svd_steps' is not defined",
+                "ellipse_axes_tests": BLANK, "svd_via_eig_tests": BLANK},
+            notes=("time limit reached in svd_steps_answer",)),
         # --- honest students -----------------------------------------------------------
         "honest_warning": Case("correct", "", "full"),  # see build(): np.log(0.0) in a call
         "honest_prints": Case("correct", "", "full"),  # see build(): 5,000 flushed prints
@@ -484,7 +494,16 @@ def test_the_sandbox_shows_only_what_it_should(tmp_path):
         "        return True\n"
         "    except OSError:\n"
         "        return False\n"
-        "facts = {'package': svdcourse.__file__, 'uid': os.getuid(), 'pids': sorted(\n"
+        "def new_session():  # in a child, which is no session leader\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        try:\n"
+        "            os.setsid()\n"
+        "            os._exit(0)\n"
+        "        except OSError:\n"
+        "            os._exit(1)\n"
+        "    return os.waitpid(pid, 0)[1] == 0\n"
+        "facts = {'package': svdcourse.__file__, 'setsid': new_session(), 'uid': os.getuid(), 'pids': sorted(\n"
         "    int(p) for p in os.listdir('/proc') if p.isdigit()), 'online': online(),\n"
         f"    'seen': [p for p in {[str(ROOT), str(tmp_path), os.path.expanduser('~') + '/.bashrc']!r}\n"
         "             if os.path.exists(p)],\n"
@@ -503,6 +522,7 @@ def test_the_sandbox_shows_only_what_it_should(tmp_path):
     assert facts["uid"] in (SANDBOX_UIDS if os.geteuid() == 0 else [os.geteuid()])
     assert facts["pids"] == [1, 2]  # bubblewrap's init and the student's Python, nothing else
     assert facts["online"] is False
+    assert facts["setsid"] is False  # one session: one share of the CPU (autogroup)
     assert facts["seen"] == []
     assert facts["writable"] == ["/tmp"]
     limits = Limits()

@@ -17,6 +17,11 @@
   limit of one sandbox never counts another's processes, and every process left with that
   uid is killed before the uid is used again. Otherwise it runs as the calling user in a
   user namespace;
+- one scheduling group: a seccomp filter (:func:`seccomp_filter`) refuses ``setsid`` (and
+  any system call of a foreign ABI), so the processes of a submission stay in the session
+  bubblewrap makes, which Linux's autogroup scheduling gives one share of the CPU however
+  many processes it holds: a submission that forks busy processes slows itself, not a
+  classmate's sandbox running at the same time;
 - resource limits (``prlimit``): address space, CPU time, number of processes and file
   size (:class:`Limits`).
 
@@ -53,7 +58,7 @@ from pathlib import Path
 from . import plaindata
 
 __all__ = ["Limits", "Sandbox", "SandboxDied", "SandboxTimeout", "bwrap_path",
-           "student_site", "MISSING_BWRAP", "SANDBOX_UIDS"]
+           "student_site", "seccomp_filter", "MISSING_BWRAP", "SANDBOX_UIDS"]
 
 #: uids the sandboxes run as when the grader runs as root, each claimed by one running sandbox
 SANDBOX_UIDS = range(65533, 65533 - 512, -1)
@@ -246,7 +251,40 @@ def _claim_uid() -> tuple[int, int]:
     raise RuntimeError(f"no free uid for a sandbox in {SANDBOX_UIDS}")
 
 
-def _bwrap_command(limits: Limits, site: Path, uid: int | None) -> list[str]:
+#: (audit architecture, number of ``setsid``) of the machines the seccomp filter knows
+_SETSID = {"x86_64": (0xC000003E, 112), "aarch64": (0xC00000B7, 157)}
+
+
+def seccomp_filter(machine: str | None = None) -> bytes | None:
+    """A classic BPF seccomp program: ``setsid`` and foreign-ABI calls fail with ``EPERM``.
+
+    None on a machine it does not know (the sandbox then runs without it).
+
+    Examples
+    --------
+    >>> len(seccomp_filter("x86_64")) // 8  # instructions
+    7
+    >>> seccomp_filter("sparc") is None
+    True
+    """
+    known = _SETSID.get(machine or os.uname().machine)
+    if known is None:
+        return None
+    arch, setsid = known
+    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, refuse = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO(EPERM)
+    program = [(load, 0, 0, 4),  # the architecture
+               (jeq, 0, 4, arch),  # a foreign ABI (i386 on x86_64): refused
+               (load, 0, 0, 0),  # the system call's number
+               (jge, 2, 0, 0x40000000),  # x32 calls: refused
+               (jeq, 1, 0, setsid),
+               (ret, 0, 0, allow),
+               (ret, 0, 0, refuse)]
+    return b"".join(struct.pack("<HBBI", *op) for op in program)
+
+
+def _bwrap_command(limits: Limits, site: Path, uid: int | None,
+                   seccomp_fd: int | None = None) -> list[str]:
     binds = [(folder, folder) for folder in _python_folders()]
     if _in_venv():
         binds.append((sys.prefix, INSIDE_ENV))
@@ -270,6 +308,8 @@ def _bwrap_command(limits: Limits, site: Path, uid: int | None) -> list[str]:
                 made.add(str(parent))
     for outside, inside in binds:
         command += ["--ro-bind", outside, inside]
+    if seccomp_fd is not None:
+        command += ["--seccomp", str(seccomp_fd)]
     command += ["--chdir", "/tmp", "--clearenv"]
     if as_root:
         command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
@@ -315,12 +355,18 @@ class Sandbox:
         rlimits = [f"--as={limits.memory_mb * 2**20}", f"--cpu={limits.cpu_seconds}",
                    f"--nproc={limits.processes}", f"--fsize={limits.file_size_mb * 2**20}",
                    "--core=0", "--nofile=256"]
+        seccomp_fd = None
         if limits.sandbox:
             if bwrap_path() is None:
                 raise RuntimeError(MISSING_BWRAP)
             if os.geteuid() == 0:
                 self.uid, self._uid_lock = _claim_uid()
-            command = _bwrap_command(limits, site, self.uid)
+            program, seccomp_fd = seccomp_filter(), None
+            if program is not None:
+                seccomp_fd, write_end = os.pipe()
+                os.write(write_end, program)
+                os.close(write_end)
+            command = _bwrap_command(limits, site, self.uid, seccomp_fd)
             env = None
             child, site_arg, work = f"{INSIDE_GRADER}/{_CHILD.name}", INSIDE_SITE, INSIDE_WORK
             home = "/tmp"
@@ -336,7 +382,10 @@ class Sandbox:
                        os.path.join(self._scratch, "work")]
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env, cwd=self._scratch or "/", start_new_session=True)
+            env=env, cwd=self._scratch or "/", start_new_session=True,
+            pass_fds=[seccomp_fd] if limits.sandbox and seccomp_fd is not None else [])
+        if limits.sandbox and seccomp_fd is not None:
+            os.close(seccomp_fd)
         os.set_blocking(self.process.stdin.fileno(), False)
         self._log: list[bytes] = []
         self._log_thread = threading.Thread(target=self._drain, daemon=True)
