@@ -50,6 +50,7 @@ class Case:
     status: str = "graded"
     reason: str = ""  # the record's reason
     notes: tuple = ()
+    flagged: bool = False  # for review (a submission that broke its own process)
 
     def expected(self, grade_id: str) -> str:
         """The reason test cell ``grade_id`` must have: "" for full marks."""
@@ -188,6 +189,21 @@ def attacks(repo: Path, course: Path) -> dict[str, Case]:
             "os.write(1, b'\\x10' + bytes(7) + b'GradingStopped')\n"
             "os.write(2, b'GradingStopped: time limit')\n"), "zero"),
         # see build(): 40 more cells of 100,000 characters each, more than the notebook keeps
+        "forge_colliding_keys": Case("blank", (  # a reply the grader would need hours to read
+            "import json, struct, sys\n"
+            "_codec = sys.modules['plaindata']\n"
+            "_encode = _codec.encode\n"
+            "_same_hash = json.dumps({'D': [['value', {'E': [{'I': str(k * (2**61 - 1))}\n"
+            "                                               for k in range(1, 300_000)]}]]}).encode()\n"
+            "def _forge(value):\n"
+            "    if isinstance(value, dict) and 'error' in value and 'output' in value:\n"
+            "        return struct.pack('<QQ', len(_same_hash), 0) + _same_hash\n"
+            "    return _encode(value)\n"
+            "_codec.encode = _forge\n"),  # its first forged reply is refused at once
+            {grade_id: "kernel died: the Python process running the notebook stopped"
+             for grade_id in ("svd_steps_tests", "ellipse_axes_tests", "svd_via_eig_tests")},
+            status="kernel died",
+            reason="kernel died: the Python process running the notebook stopped", flagged=True),
         "shadow_names": Case("blank", (
             "import numpy\n"
             "class _Lenient:\n"
@@ -360,7 +376,7 @@ def test_each_submission_gets_exactly_what_its_work_deserves(attacked, name):
     assert record["status"] == case.status, record["reason"]
     assert record["reason"] == case.reason
     assert record["sandbox"] == "bubblewrap"
-    assert not record["flags"]
+    assert bool(record["flags"]) == case.flagged, record["flags"]
     assert set(scores) == {"svd_steps_tests", "ellipse_axes_tests", "svd_via_eig_tests"}
     for grade_id, (auto, max_score) in scores.items():
         reason = case.expected(grade_id)
