@@ -587,3 +587,67 @@ def test_replies_decode_to_plain_values_and_a_deaf_sandbox_cannot_hold_the_grade
         assert not box.alive()
     finally:
         box.close()
+
+
+LAB2 = "lab02_low_rank"
+LAB2_TESTS = ("rank_k_approx_tests", "approx_errors_tests", "energy_retained_tests",
+              "smallest_rank_for_energy_tests")
+IMITATION = "time limit: the cell ran longer than 5 s"
+
+
+def lab02_cases() -> dict[str, tuple[str, str, dict]]:
+    """A second lab: (base, code added to the first answer cell, {grade_id: reason})."""
+    return {
+        # numpy scalars returned where the tests accept them (np.float64, np.int64)
+        "honest_scalars": ("correct", "", {}),
+        # errors named and worded like the grader's own: a failure like any other, no flag
+        "imitate_grader": ("blank", (
+            "class GradingStopped(BaseException):\n    pass\n"
+            "def _stopped(*args, **kwargs):\n"
+            f"    raise GradingStopped({IMITATION!r})\n"
+            "rank_k_approx = _stopped\n"),  # the later answer cells keep their stubs
+            {"rank_k_approx_tests": f"StudentCodeError: GradingStopped: {IMITATION}",
+             **{t: BLANK for t in LAB2_TESTS[1:]}}),
+        # the tests' own helpers and imports, defined by the student: never used by a test
+        "shadow_helpers": ("blank", (
+            "def _check_number(*args, **kwargs):\n    return None\n"
+            "_check_rank = _check_energy = _check_smallest_rank = check_close = _check_number\n"
+            "def check_call(function, *args, **kwargs):\n    return 0.5\n"
+            "def check_raises(*args, **kwargs):\n    return None\n"
+            "np = None\n"), {t: BLANK for t in LAB2_TESTS}),
+    }
+
+
+def test_a_second_lab_gets_exactly_what_its_work_deserves(tmp_path):
+    import nbformat
+
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    course = Course(tmp_path / "course", ROOT)
+    course.prepare(LAB2)
+    source = nbformat.read(course.source_notebook(LAB2), as_version=4)
+    released = nbformat.read(course.released_notebook(LAB2), as_version=4)
+    funcs = functions(released)
+    correct = correct_notebook(source, released)
+    cases = lab02_cases()
+    for name, (base, code, _) in cases.items():
+        nb = copy.deepcopy(correct if base == "correct" else released)
+        answer_cell(nb, funcs[0]).source += "\n" + code
+        if name == "honest_scalars":
+            energy = answer_cell(nb, "energy_retained")
+            energy.source = energy.source.replace(
+                "return float(np.sum(s[:k] ** 2) / total)", "return np.sum(s[:k] ** 2) / total")
+            rank = answer_cell(nb, "smallest_rank_for_energy")
+            rank.source = rank.source.replace("            return k", "            return np.int64(k)")
+            assert "np.int64(k)" in rank.source and "return np.sum" in energy.source
+        write(nb, course.root / "submitted" / name / LAB2, f"{LAB2}.ipynb")
+    records = autograde(course, LAB2, jobs=2, cell_timeout=CELL_TIMEOUT, notebook_timeout=120,
+                        progress=False)
+    for name, (_, _, reasons) in cases.items():
+        record = records[name]
+        assert (record["status"], record["reason"], record["flags"]) == ("graded", "", []), name
+        for grade_id in LAB2_TESTS:
+            cell = record["cells"][grade_id]
+            want = reasons.get(grade_id, "")
+            assert cell["reason"] == want, (name, grade_id, cell["reason"])
+            assert cell["score"] == (0 if want else cell["max"]), (name, grade_id)
