@@ -651,3 +651,35 @@ def test_a_second_lab_gets_exactly_what_its_work_deserves(tmp_path):
             want = reasons.get(grade_id, "")
             assert cell["reason"] == want, (name, grade_id, cell["reason"])
             assert cell["score"] == (0 if want else cell["max"]), (name, grade_id)
+
+
+def test_a_test_helper_is_never_taken_from_the_student(tmp_path):
+    """A test cell that failed before defining its helper: a later test cell using the helper
+    fails on the name, even though the student defined a lenient function of that name."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from svdcourse_grade.runner import run_notebook
+    from svdcourse_grade.sandbox import Limits, Sandbox, student_site
+
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    site = student_site(ROOT, tmp_path / "sandbox")
+
+    def test_cell(grade_id, source):
+        cell = new_code_cell(source)
+        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                     "grade_id": grade_id, "points": 1}
+        return cell
+
+    nb = new_notebook(cells=[
+        new_code_cell("answer = 1\ndef _check_answer(*args):\n    return None\n"),
+        test_cell("first", "assert answer == 2, 'wrong answer'\n"
+                           "def _check_answer(value):\n    assert value == 2\n"),
+        test_cell("second", "_check_answer(answer)\n"),
+    ])
+    run_notebook(nb, {}, lambda: Sandbox(Limits(), site), {}, cell_timeout=30,
+                 notebook_timeout=60)
+    errors = [[(o.ename, o.evalue) for o in c.outputs if o.output_type == "error"]
+              for c in nb.cells[1:]]
+    assert errors == [[("AssertionError", "wrong answer")],
+                      [("NameError", "name '_check_answer' is not defined")]]

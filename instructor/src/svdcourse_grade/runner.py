@@ -32,7 +32,7 @@ import numpy as np
 from .repair import python_source
 from .sandbox import Sandbox, SandboxDied, SandboxTimeout
 
-__all__ = ["run_notebook", "StudentFunction", "StudentCodeError", "trusted_setup",
+__all__ = ["run_notebook", "StudentFunction", "StudentCodeError", "trusted_setup", "trusted_names",
            "function_sources", "GRADER_ENAME", "is_test_cell"]
 
 #: ``ename`` of the error outputs the grader writes itself (time limits, a stopped sandbox)
@@ -105,6 +105,48 @@ def function_sources(cells) -> dict[str, str]:
     return found
 
 
+def trusted_names(cells) -> set[str]:
+    """Names the test cells define for themselves: never looked up in the sandbox.
+
+    The top-level ``def``, ``class`` and ``import`` names of the autograded test cells, and
+    the names they assign at top level that start with ``_`` (the tests' own helpers and
+    loop variables). A test cell that failed before defining a helper a later one uses then
+    fails on the name, instead of calling a student's function of that name.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell
+    >>> cell = new_code_cell("import numpy as np\\nfrom x import check_y\\n"
+    ...                      "def _helper(a):\\n    b = 1\\nfor _k in range(2):\\n    A = _k\\n")
+    >>> cell.metadata["nbgrader"] = {"grade": True, "solution": False}
+    >>> sorted(trusted_names([cell]))
+    ['_helper', '_k', 'check_y', 'np']
+    """
+    found: set[str] = set()
+
+    def visit(statements) -> None:
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.update((a.asname or a.name).split(".")[0] for a in node.names)
+            else:
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, ast.stmt):
+                        visit([child])
+                    else:
+                        found.update(n.id for n in ast.walk(child) if isinstance(n, ast.Name)
+                                     and isinstance(n.ctx, ast.Store) and n.id.startswith("_"))
+
+    for cell in cells:
+        if is_test_cell(cell):
+            try:
+                visit(ast.parse(python_source(cell.source)).body)
+            except SyntaxError:
+                continue
+    return found
+
+
 class StudentFunction:
     """A student's function, called in the sandbox with plain-data arguments.
 
@@ -137,14 +179,16 @@ class _Opaque:
 class _Namespace(dict):
     """Globals of the test cells: trusted names first, then the student's, fetched lazily."""
 
-    def __init__(self, base: dict, session: "_Session") -> None:
+    def __init__(self, base: dict, session: "_Session", trusted: set[str] = frozenset()) -> None:
         super().__init__(base)
         self._session = session
+        self._trusted = trusted
         self.fetched: set[str] = set()
         self.absent: set[str] = set()
 
     def __missing__(self, name: str):
-        if name in builtins.__dict__ or name.startswith("__") or name in self.absent:
+        if name in builtins.__dict__ or name.startswith("__") or name in self.absent \
+                or name in self._trusted:
             raise KeyError(name)
         value = self._session.resolve(name)
         if value is _ABSENT:
@@ -442,7 +486,7 @@ def run_notebook(nb, base: dict, start: Callable[[], Sandbox], files: dict,
     session = _Session(start=start, files=files, cell_timeout=cell_timeout,
                        deadline=time.monotonic() + notebook_timeout,
                        sources=function_sources([c for c in nb.cells if not is_test_cell(c)]))
-    namespace = _Namespace(_base_copy(base), session)
+    namespace = _Namespace(_base_copy(base), session, trusted_names(nb.cells))
     stop = ""
     budget = MAX_NOTEBOOK_CHARS
     try:
