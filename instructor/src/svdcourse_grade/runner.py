@@ -74,24 +74,34 @@ def is_test_cell(cell) -> bool:
 
 
 def function_sources(cells) -> dict[str, str]:
-    """The source of each top-level ``def`` in code cells, the last definition winning.
+    """The source of each name the student's code cells bind at top level, for
+    ``StudentFunction.__source__``; the last binding wins.
 
-    Found with :mod:`ast` in this process (never asked of the sandbox), for
-    ``StudentFunction.__source__``.
+    A ``def`` gives its own source; ``name = other`` gives the source of ``other``'s ``def``
+    (an alias); any other binding (a lambda, a call's result, an import) gives the source of
+    all the student's code cells, so a check that reads a function's source cannot be
+    dodged by defining the function under another name. Found with :mod:`ast` in this
+    process (never asked of the sandbox); a name bound in no way found here (through
+    ``globals()``) gets all the code as well (``sources.get(name, sources[""])``).
 
     Examples
     --------
     >>> from nbformat.v4 import new_code_cell
     >>> sources = function_sources([new_code_cell("def f(x):\\n    return 1"),
-    ...                             new_code_cell("%matplotlib inline\\ndef f(x):\\n    return 2")])
-    >>> sources["f"]
-    'def f(x):\\n    return 2'
+    ...                             new_code_cell("%matplotlib inline\\ndef f(x):\\n    return 2"),
+    ...                             new_code_cell("g = f\\nh = lambda x: 3")])
+    >>> sources["f"], sources["g"]
+    ('def f(x):\\n    return 2', 'def f(x):\\n    return 2')
+    >>> sources["h"] == sources[""]
+    True
     """
-    found: dict[str, str] = {}
+    found: dict[str, str | None] = {}
+    texts = []
     for cell in cells:
         if cell.get("cell_type") != "code":
             continue
         text = python_source(cell.source)
+        texts.append(text)
         try:
             tree = ast.parse(text)
         except SyntaxError:
@@ -102,7 +112,24 @@ def function_sources(cells) -> dict[str, str]:
                 if node.decorator_list:
                     start = node.decorator_list[0].lineno - 1
                     found[node.name] = "\n".join(text.splitlines()[start:node.end_lineno])
-    return found
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and all(
+                    isinstance(t, ast.Name) for t in node.targets):
+                for target in node.targets:
+                    found[target.id] = found.get(node.value.id)
+            else:
+                for bound in ast.walk(node):
+                    if isinstance(bound, ast.Name) and isinstance(bound.ctx, ast.Store):
+                        found[bound.id] = None
+                    elif isinstance(bound, (ast.Import, ast.ImportFrom)):
+                        for alias in bound.names:
+                            found[(alias.asname or alias.name).split(".")[0]] = None
+                    elif isinstance(bound, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                            ast.ClassDef)):
+                        found[bound.name] = None
+    everything = "\n\n".join(texts)
+    sources = {name: everything if source is None else source for name, source in found.items()}
+    sources[""] = everything
+    return sources
 
 
 def trusted_names(cells) -> set[str]:
@@ -284,7 +311,7 @@ class _Session:
         reply = self._ask({"op": "resolve", "name": name})
         kind = reply.get("kind")
         if kind == "function":
-            return StudentFunction(self, name, self.sources.get(name))
+            return StudentFunction(self, name, self.sources.get(name, self.sources.get("")))
         if kind == "value":
             return reply.get("value")
         if kind == "other":
