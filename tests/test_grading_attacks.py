@@ -29,7 +29,7 @@ pytest.importorskip("nbgrader", reason="nbgrader is not installed (pip install -
 
 from svdcourse_grade.autograde import autograde  # noqa: E402
 from svdcourse_grade.course import Course  # noqa: E402
-from svdcourse_grade.sandbox import bwrap_path  # noqa: E402
+from svdcourse_grade.sandbox import SANDBOX_UIDS, bwrap_path  # noqa: E402
 
 pytestmark = pytest.mark.grading
 
@@ -50,6 +50,7 @@ class Case:
     status: str = "graded"
     reason: str = ""  # the record's reason
     notes: tuple = ()
+    flagged: bool = False  # for review (a submission that broke its own process)
 
     def expected(self, grade_id: str) -> str:
         """The reason test cell ``grade_id`` must have: "" for full marks."""
@@ -171,9 +172,80 @@ def attacks(repo: Path, course: Path) -> dict[str, Case]:
         "sigstop_itself": Case("correct", "", {  # see build(): stops in answer 2
             "ellipse_axes_tests": "NameError: name 'ellipse_axes' is not defined"},
             notes=("time limit reached in ellipse_axes_answer",)),
+        "forge_huge_replies": Case("blank", (  # replies forged by the student's own process
+            "import os, sys\n"
+            "_codec = sys.modules['plaindata']\n"
+            "_encode = _codec.encode\n"
+            "def _inflate(value):\n"
+            "    error = value.get('error') if isinstance(value, dict) else None\n"
+            "    if isinstance(error, dict):\n"
+            "        error['message'] = str(error['message']) + '\\n' + 'm' * 20_000_000\n"
+            "        error['traceback'] = 't' * 20_000_000\n"
+            "        error['args'] = ['a' * 5_000_000]\n"
+            "        value['output'] = 'o' * 20_000_000\n"
+            "    return _encode(value)\n"
+            "_codec.encode = _inflate\n"
+            "print('{\"op\": \"call\", \"value\": 10}', flush=True)\n"
+            "os.write(1, b'\\x10' + bytes(7) + b'GradingStopped')\n"
+            "os.write(2, b'GradingStopped: time limit')\n"), "zero"),
+        # see build(): 40 more cells of 100,000 characters each, more than the notebook keeps
+        "forge_colliding_keys": Case("blank", (  # a reply the grader would need hours to read
+            "import json, struct, sys\n"
+            "_codec = sys.modules['plaindata']\n"
+            "_encode = _codec.encode\n"
+            "_same_hash = json.dumps({'D': [['value', {'E': [{'I': str(k * (2**61 - 1))}\n"
+            "                                               for k in range(1, 300_000)]}]]}).encode()\n"
+            "def _forge(value):\n"
+            "    if isinstance(value, dict) and 'error' in value and 'output' in value:\n"
+            "        return struct.pack('<QQ', len(_same_hash), 0) + _same_hash\n"
+            "    return _encode(value)\n"
+            "_codec.encode = _forge\n"),  # its first forged reply is refused at once
+            {grade_id: "kernel died: the Python process running the notebook stopped"
+             for grade_id in ("svd_steps_tests", "ellipse_axes_tests", "svd_via_eig_tests")},
+            status="kernel died",
+            reason="kernel died: the Python process running the notebook stopped", flagged=True),
+        "shadow_names": Case("blank", (
+            "import numpy\n"
+            "class _Lenient:\n"
+            "    def __getattr__(self, name):\n"
+            "        return lambda *args, **kwargs: True\n"
+            "np = svdcourse = _Lenient()\n"
+            "def check_call(f, *args, **kwargs):\n    return (numpy.zeros(2), numpy.zeros(2), numpy.zeros(3))\n"
+            "check_close = check_shape = check_tuple = check_equal_up_to_sign = lambda *a, **k: None\n"
+            "_check_svd_steps = _check_ellipse_axes = _value_groups = lambda *a, **k: None\n"
+            "_cases, _rng, A, x, result = {}, None, 1, 2, (0, 0, 0)\n"
+            "def __getattr__(name):\n    return lambda *args, **kwargs: None\n"
+            "AssertionError = Warning\n"), "zero"),
+        # holds every process it may have, busy, while classmates start and run in parallel
+        "fork_bomb": Case("blank", (
+            "import os, time\n"
+            "_children = 0\n"
+            "for _ in range(500):\n"
+            "    try:\n"
+            "        if os.fork() == 0:\n"
+            "            try:\n"
+            "                os.setsid()  # a session of its own: a share of the CPU of its own\n"
+            "            except OSError:\n"
+            "                pass\n"
+            "            _end = time.time() + 4\n"
+            "            while time.time() < _end:\n"
+            "                pass\n"
+            "            time.sleep(60)\n"
+            "            os._exit(0)\n"
+            "        _children += 1\n"
+            "    except OSError:\n"
+            "        break\n"
+            "print('children:', _children)\n"
+            "time.sleep(10)\n"), {  # the cell's time limit ends it: svd_steps is never defined
+                "svd_steps_tests": "NameError: name 'svd_steps' is not defined",
+                "ellipse_axes_tests": BLANK, "svd_via_eig_tests": BLANK},
+            notes=("time limit reached in svd_steps_answer",)),
         # --- honest students -----------------------------------------------------------
         "honest_warning": Case("correct", "", "full"),  # see build(): np.log(0.0) in a call
         "honest_prints": Case("correct", "", "full"),  # see build(): 5,000 flushed prints
+        # see build(): lists and numpy scalars returned, a helper (recursive) in a cell of its
+        # own after the answer, a seeded numpy random draw, a matplotlib plot, a warning
+        "honest_variants": Case("correct", "", "full"),
         "honest_merged": Case("correct", "", "full",
                               notes=("cell ellipse_axes_answer was missing",
                                      "cell svd_via_eig_answer was missing")),
@@ -209,12 +281,44 @@ def build(course: Course, cases: dict[str, Case]) -> None:
                 "    return c, d, y",
                 "    for i in range(5000):\n        print('step', i, flush=True)\n    return c, d, y")
             first.source += "\nfor i in range(5000):\n    print('cell', i, flush=True)\n"
+        elif name == "forge_huge_replies":
+            from nbformat.v4 import new_code_cell
+
+            nb.cells += [new_code_cell(f"print('{i}' * 100_000)") for i in range(40)]
+        elif name == "honest_variants":
+            from nbformat.v4 import new_code_cell
+
+            first.source = first.source.replace("    return c, d, y",
+                                                "    return list(c), d.tolist(), y")
+            second = answer_cell(nb, funcs[1])
+            second.source = second.source.replace(
+                "    return s, U", "    return _largest_first(list(s)), U")
+            index = nb.cells.index(second)
+            nb.cells[index + 1:index + 1] = [
+                new_code_cell("%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+                              "np.random.seed(0)\n_points = np.random.standard_normal((2, 50))\n"
+                              "plt.plot(*_points, '.')\nplt.show()\n"),
+                new_code_cell("def _largest_first(values):\n"
+                              "    if len(values) <= 1:\n        return np.array(values)\n"
+                              "    top = max(values)\n    rest = list(values)\n"
+                              "    rest.remove(top)\n"
+                              "    return np.concatenate([[np.float64(top)], _largest_first(rest)])\n")]
         elif name == "honest_merged":
             for f in funcs[1:]:
                 first.source += "\n\n" + answer_cell(nb, f).source
             nb.cells = [c for c in nb.cells if meta(c).get("grade_id") not in
                         {f"{f}_answer" for f in funcs[1:]}]
         write(nb, course.root / "submitted" / name / LAB, f"{LAB}.ipynb")
+
+
+def test_graded_notebooks_stay_small(attacked):
+    """Whatever the student's process sends (forged replies of 20 MB), the notebook is capped."""
+    course = attacked["course"]
+    for name in attacked["cases"]:
+        path = course.notebook_path("autograded", name, LAB)
+        assert path.stat().st_size < 4 * 2**20, (name, path.stat().st_size)
+    record = attacked["records"]["forge_huge_replies"]
+    assert all(len(c["reason"]) < 200 for c in record["cells"].values())
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -272,7 +376,7 @@ def test_each_submission_gets_exactly_what_its_work_deserves(attacked, name):
     assert record["status"] == case.status, record["reason"]
     assert record["reason"] == case.reason
     assert record["sandbox"] == "bubblewrap"
-    assert not record["flags"]
+    assert bool(record["flags"]) == case.flagged, record["flags"]
     assert set(scores) == {"svd_steps_tests", "ellipse_axes_tests", "svd_via_eig_tests"}
     for grade_id, (auto, max_score) in scores.items():
         reason = case.expected(grade_id)
@@ -406,7 +510,16 @@ def test_the_sandbox_shows_only_what_it_should(tmp_path):
         "        return True\n"
         "    except OSError:\n"
         "        return False\n"
-        "facts = {'package': svdcourse.__file__, 'uid': os.getuid(), 'pids': sorted(\n"
+        "def new_session():  # in a child, which is no session leader\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        try:\n"
+        "            os.setsid()\n"
+        "            os._exit(0)\n"
+        "        except OSError:\n"
+        "            os._exit(1)\n"
+        "    return os.waitpid(pid, 0)[1] == 0\n"
+        "facts = {'package': svdcourse.__file__, 'setsid': new_session(), 'uid': os.getuid(), 'pids': sorted(\n"
         "    int(p) for p in os.listdir('/proc') if p.isdigit()), 'online': online(),\n"
         f"    'seen': [p for p in {[str(ROOT), str(tmp_path), os.path.expanduser('~') + '/.bashrc']!r}\n"
         "             if os.path.exists(p)],\n"
@@ -422,11 +535,151 @@ def test_the_sandbox_shows_only_what_it_should(tmp_path):
     finally:
         box.close()
     assert facts["package"] == "/opt/student-site/svdcourse/__init__.py"
-    assert facts["uid"] == (65534 if os.geteuid() == 0 else os.geteuid())
+    assert facts["uid"] in (SANDBOX_UIDS if os.geteuid() == 0 else [os.geteuid()])
     assert facts["pids"] == [1, 2]  # bubblewrap's init and the student's Python, nothing else
     assert facts["online"] is False
+    assert facts["setsid"] is False  # one session: one share of the CPU (autogroup)
     assert facts["seen"] == []
     assert facts["writable"] == ["/tmp"]
     limits = Limits()
     assert facts["limits"] == [limits.memory_mb * 2**20, limits.cpu_seconds, limits.processes,
                                limits.file_size_mb * 2**20]
+
+
+def test_replies_decode_to_plain_values_and_a_deaf_sandbox_cannot_hold_the_grader(tmp_path):
+    """What student code returns arrives as a base ``numpy.ndarray`` (a subclass whose
+    comparisons lie, big-endian or half-precision data, a numpy scalar): its methods never
+    cross. A sandbox that stops reading its requests is stopped at the deadline, even when
+    the request is larger than the pipe holds."""
+    import numpy as np
+
+    from svdcourse_grade.sandbox import Limits, Sandbox, SandboxTimeout, student_site
+
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    site = student_site(ROOT, tmp_path / "sandbox")
+    box = Sandbox(Limits(), site)
+    try:
+        reply = box.request({"op": "run", "label": "lies", "source": (
+            "import numpy as np, os\n"
+            "class Liar(np.ndarray):\n"
+            "    def __eq__(self, other):\n        return True\n"
+            "    def __array_ufunc__(self, *args, **kwargs):\n        return True\n"
+            "def values():\n"
+            "    return (np.zeros(3).view(Liar), np.matrix([[1.0, 2.0]]),\n"
+            "            np.arange(3, dtype='>f8'), np.ones(2, dtype=np.float16), np.float64(2.5),\n"
+            "            np.ma.masked_array([1.0, 2.0], mask=[True, False]))\n"
+            "def deaf():\n"
+            "    os.read = lambda *args: __import__('time').sleep(3600)\n")}, timeout=60)
+        assert reply["error"] is None, reply
+        values = box.request({"op": "call", "name": "values", "args": [], "kwargs": {}},
+                             timeout=10)["value"]
+        assert [type(v) for v in values] == [np.ndarray] * 4 + [np.float64, np.ndarray]
+        assert (values[0] == np.ones(3)).tolist() == [False] * 3
+        assert values[1].shape == (1, 2) and values[2].tolist() == [0.0, 1.0, 2.0]
+        assert values[5].tolist() == [1.0, 2.0]  # the mask does not cross
+        box.request({"op": "call", "name": "deaf", "args": [], "kwargs": {}}, timeout=10)
+        start = time.monotonic()
+        with pytest.raises(SandboxTimeout):
+            box.request({"op": "call", "name": "values", "args": [np.zeros(10**6)],
+                         "kwargs": {}}, timeout=3)
+        assert time.monotonic() - start < 15
+        assert not box.alive()
+    finally:
+        box.close()
+
+
+LAB2 = "lab02_low_rank"
+LAB2_TESTS = ("rank_k_approx_tests", "approx_errors_tests", "energy_retained_tests",
+              "smallest_rank_for_energy_tests")
+IMITATION = "time limit: the cell ran longer than 5 s"
+
+
+def lab02_cases() -> dict[str, tuple[str, str, dict]]:
+    """A second lab: (base, code added to the first answer cell, {grade_id: reason})."""
+    return {
+        # numpy scalars returned where the tests accept them (np.float64, np.int64)
+        "honest_scalars": ("correct", "", {}),
+        # errors named and worded like the grader's own: a failure like any other, no flag
+        "imitate_grader": ("blank", (
+            "class GradingStopped(BaseException):\n    pass\n"
+            "def _stopped(*args, **kwargs):\n"
+            f"    raise GradingStopped({IMITATION!r})\n"
+            "rank_k_approx = _stopped\n"),  # the later answer cells keep their stubs
+            {"rank_k_approx_tests": f"StudentCodeError: GradingStopped: {IMITATION}",
+             **{t: BLANK for t in LAB2_TESTS[1:]}}),
+        # the tests' own helpers and imports, defined by the student: never used by a test
+        "shadow_helpers": ("blank", (
+            "def _check_number(*args, **kwargs):\n    return None\n"
+            "_check_rank = _check_energy = _check_smallest_rank = check_close = _check_number\n"
+            "def check_call(function, *args, **kwargs):\n    return 0.5\n"
+            "def check_raises(*args, **kwargs):\n    return None\n"
+            "np = None\n"), {t: BLANK for t in LAB2_TESTS}),
+    }
+
+
+def test_a_second_lab_gets_exactly_what_its_work_deserves(tmp_path):
+    import nbformat
+
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    course = Course(tmp_path / "course", ROOT)
+    course.prepare(LAB2)
+    source = nbformat.read(course.source_notebook(LAB2), as_version=4)
+    released = nbformat.read(course.released_notebook(LAB2), as_version=4)
+    funcs = functions(released)
+    correct = correct_notebook(source, released)
+    cases = lab02_cases()
+    for name, (base, code, _) in cases.items():
+        nb = copy.deepcopy(correct if base == "correct" else released)
+        answer_cell(nb, funcs[0]).source += "\n" + code
+        if name == "honest_scalars":
+            energy = answer_cell(nb, "energy_retained")
+            energy.source = energy.source.replace(
+                "return float(np.sum(s[:k] ** 2) / total)", "return np.sum(s[:k] ** 2) / total")
+            rank = answer_cell(nb, "smallest_rank_for_energy")
+            rank.source = rank.source.replace("            return k", "            return np.int64(k)")
+            assert "np.int64(k)" in rank.source and "return np.sum" in energy.source
+        write(nb, course.root / "submitted" / name / LAB2, f"{LAB2}.ipynb")
+    records = autograde(course, LAB2, jobs=2, cell_timeout=CELL_TIMEOUT, notebook_timeout=120,
+                        progress=False)
+    for name, (_, _, reasons) in cases.items():
+        record = records[name]
+        assert (record["status"], record["reason"], record["flags"]) == ("graded", "", []), name
+        for grade_id in LAB2_TESTS:
+            cell = record["cells"][grade_id]
+            want = reasons.get(grade_id, "")
+            assert cell["reason"] == want, (name, grade_id, cell["reason"])
+            assert cell["score"] == (0 if want else cell["max"]), (name, grade_id)
+
+
+def test_a_test_helper_is_never_taken_from_the_student(tmp_path):
+    """A test cell that failed before defining its helper: a later test cell using the helper
+    fails on the name, even though the student defined a lenient function of that name."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from svdcourse_grade.runner import run_notebook
+    from svdcourse_grade.sandbox import Limits, Sandbox, student_site
+
+    if bwrap_path() is None:
+        skip_or_fail("Debian package 'bubblewrap' is not installed (make test installs it as root)")
+    site = student_site(ROOT, tmp_path / "sandbox")
+
+    def test_cell(grade_id, source):
+        cell = new_code_cell(source)
+        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                     "grade_id": grade_id, "points": 1}
+        return cell
+
+    nb = new_notebook(cells=[
+        new_code_cell("answer = 1\ndef _check_answer(*args):\n    return None\n"),
+        test_cell("first", "assert answer == 2, 'wrong answer'\n"
+                           "def _check_answer(value):\n    assert value == 2\n"),
+        test_cell("second", "_check_answer(answer)\n"),
+    ])
+    run_notebook(nb, {}, lambda: Sandbox(Limits(), site), {}, cell_timeout=30,
+                 notebook_timeout=60)
+    errors = [[(o.ename, o.evalue) for o in c.outputs if o.output_type == "error"]
+              for c in nb.cells[1:]]
+    assert errors == [[("AssertionError", "wrong answer")],
+                      [("NameError", "name '_check_answer' is not defined")]]

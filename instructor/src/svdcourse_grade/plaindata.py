@@ -3,8 +3,10 @@
 What crosses between the trusted grader and the sandboxed student process is limited to
 ``None``, ``bool``, ``int``, ``float``, ``complex``, ``str``, ``bytes``, ``list``,
 ``tuple``, ``dict``, ``set``, ``frozenset``, numpy scalars and numpy arrays of a numeric,
-boolean or text dtype (sent as dtype, shape and raw bytes). Anything else is refused with
-:class:`NotPlainData`. A message is a JSON header followed by the arrays' bytes; decoding
+boolean or text dtype (sent as dtype, shape and raw bytes). Set members and dict keys are
+strings, bytes, ``None``, booleans, floats and integers below 2**61 in size, at most
+:data:`MAX_KEYS` in one message (hashes that cannot be made to collide en masse: a forged
+set of colliding keys would take the grader hours to build). Anything else is refused with :class:`NotPlainData`. A message is a JSON header followed by the arrays' bytes; decoding
 checks its size, nesting depth, element count and every dtype, so a hostile message can at
 worst be refused, never run code.
 
@@ -18,6 +20,10 @@ Examples
 >>> back = decode(encode(value))
 >>> back["k"], back[3], back["s"].dtype, back["s"].tolist()
 ((1, 'two', None), (2+1j), dtype('float64'), [3.0, 1.0])
+>>> encode({(1, 2): 3})
+Traceback (most recent call last):
+...
+svdcourse_grade.plaindata.NotPlainData: a set member or dict key of type tuple
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ import struct
 
 import numpy as np
 
-__all__ = ["encode", "decode", "NotPlainData", "MAX_BYTES", "MAX_DEPTH", "MAX_ITEMS"]
+__all__ = ["encode", "decode", "NotPlainData", "MAX_BYTES", "MAX_DEPTH", "MAX_ITEMS",
+           "MAX_KEYS"]
 
 #: largest message, in bytes, either side accepts
 MAX_BYTES = 64 * 1024 * 1024
@@ -36,6 +43,8 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 #: most containers items and arrays in one message
 MAX_ITEMS = 1_000_000
+#: most set members and dict keys in one message
+MAX_KEYS = 100_000
 #: dtype kinds that may cross: bool, signed and unsigned integers, floats, complex, text
 ARRAY_KINDS = frozenset("biufcU")
 
@@ -48,6 +57,22 @@ _loads = json.JSONDecoder().decode
 
 class NotPlainData(TypeError):
     """A value that cannot cross the sandbox boundary (not plain data, too big, too deep)."""
+
+
+_HASH_MODULUS = 2**61 - 1  # ints below it in size hash to themselves (sys.hash_info.modulus)
+
+
+def _key(value, count: list):
+    """``value`` when it may be a set member or a dict key, else :class:`NotPlainData`."""
+    count[1] += 1
+    if count[1] > MAX_KEYS:
+        raise NotPlainData(f"more than {MAX_KEYS} set members and dict keys")
+    plain = value.item() if isinstance(value, np.generic) and value.dtype.kind in "biufU" \
+        else value
+    if plain is None or type(plain) in (str, bytes, bool, float) or (
+            type(plain) is int and abs(plain) < _HASH_MODULUS):
+        return value
+    raise NotPlainData(f"a set member or dict key of type {type(value).__name__}")
 
 
 def _tree(value, buffers: list, depth: int, count: list):
@@ -84,10 +109,10 @@ def _tree(value, buffers: list, depth: int, count: list):
         return {"T": [_tree(v, buffers, depth + 1, count) for v in value]}
     if type(value) in (set, frozenset):
         tag = "Z" if type(value) is frozenset else "E"
-        return {tag: [_tree(v, buffers, depth + 1, count) for v in value]}
+        return {tag: [_tree(_key(v, count), buffers, depth + 1, count) for v in value]}
     if type(value) is dict:
-        return {"D": [[_tree(k, buffers, depth + 1, count), _tree(v, buffers, depth + 1, count)]
-                      for k, v in value.items()]}
+        return {"D": [[_tree(_key(k, count), buffers, depth + 1, count),
+                       _tree(v, buffers, depth + 1, count)] for k, v in value.items()]}
     raise NotPlainData(f"an object of type {type(value).__name__} (not plain data)")
 
 
@@ -95,7 +120,7 @@ def encode(value) -> bytes:
     """``value`` as one message (header and buffers); raises :class:`NotPlainData`."""
     buffers: list[bytes] = []
     try:
-        header = _dumps(_tree(value, buffers, 0, [0])).encode()
+        header = _dumps(_tree(value, buffers, 0, [0, 0])).encode()
     except RecursionError:
         raise NotPlainData("nested too deeply") from None
     sizes = struct.pack(f"<{len(buffers)}Q", *map(len, buffers))
@@ -143,10 +168,10 @@ def _value(node, buffers: list[memoryview], depth: int, count: list):
     if tag == "T":
         return tuple(_value(v, buffers, depth + 1, count) for v in items)
     if tag in ("E", "Z"):
-        made = {_value(v, buffers, depth + 1, count) for v in items}
+        made = {_key(_value(v, buffers, depth + 1, count), count) for v in items}
         return made if tag == "E" else frozenset(made)
     if tag == "D":
-        return {_value(k, buffers, depth + 1, count): _value(v, buffers, depth + 1, count)
+        return {_key(_value(k, buffers, depth + 1, count), count): _value(v, buffers, depth + 1, count)
                 for k, v in items}
     raise NotPlainData(f"unknown tag {tag!r}")
 
@@ -168,7 +193,7 @@ def decode(message: bytes):
             position += size
         if position != len(message):
             raise NotPlainData("message length does not add up")
-        return _value(_loads(bytes(view[_HEAD.size:start]).decode()), buffers, 0, [0])
+        return _value(_loads(bytes(view[_HEAD.size:start]).decode()), buffers, 0, [0, 0])
     except NotPlainData:
         raise
     except (ValueError, TypeError, KeyError, IndexError, struct.error, RecursionError,

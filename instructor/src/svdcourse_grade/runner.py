@@ -32,13 +32,18 @@ import numpy as np
 from .repair import python_source
 from .sandbox import Sandbox, SandboxDied, SandboxTimeout
 
-__all__ = ["run_notebook", "StudentFunction", "StudentCodeError", "trusted_setup",
+__all__ = ["run_notebook", "StudentFunction", "StudentCodeError", "trusted_setup", "trusted_names",
            "function_sources", "GRADER_ENAME", "is_test_cell"]
 
 #: ``ename`` of the error outputs the grader writes itself (time limits, a stopped sandbox)
 GRADER_ENAME = "GradingStopped"
 #: characters of output kept per cell
 MAX_OUTPUT_CHARS = 100_000
+#: characters of output kept for the whole notebook (student cells beyond it keep a note)
+MAX_NOTEBOOK_CHARS = 2_000_000
+#: characters kept of an error's type name, message and traceback sent by the sandbox
+#: (whatever the student's process sends is capped here: it may have forged the reply)
+MAX_NAME, MAX_MESSAGE, MAX_TRACEBACK = 100, 5_000, 8_000
 
 _PORTABLE = {name: getattr(builtins, name) for name in (
     "ArithmeticError", "AssertionError", "AttributeError", "BufferError", "EOFError",
@@ -69,24 +74,34 @@ def is_test_cell(cell) -> bool:
 
 
 def function_sources(cells) -> dict[str, str]:
-    """The source of each top-level ``def`` in code cells, the last definition winning.
+    """The source of each name the student's code cells bind at top level, for
+    ``StudentFunction.__source__``; the last binding wins.
 
-    Found with :mod:`ast` in this process (never asked of the sandbox), for
-    ``StudentFunction.__source__``.
+    A ``def`` gives its own source; ``name = other`` gives the source of ``other``'s ``def``
+    (an alias); any other binding (a lambda, a call's result, an import) gives the source of
+    all the student's code cells, so a check that reads a function's source cannot be
+    dodged by defining the function under another name. Found with :mod:`ast` in this
+    process (never asked of the sandbox); a name bound in no way found here (through
+    ``globals()``) gets all the code as well (``sources.get(name, sources[""])``).
 
     Examples
     --------
     >>> from nbformat.v4 import new_code_cell
     >>> sources = function_sources([new_code_cell("def f(x):\\n    return 1"),
-    ...                             new_code_cell("%matplotlib inline\\ndef f(x):\\n    return 2")])
-    >>> sources["f"]
-    'def f(x):\\n    return 2'
+    ...                             new_code_cell("%matplotlib inline\\ndef f(x):\\n    return 2"),
+    ...                             new_code_cell("g = f\\nh = lambda x: 3")])
+    >>> sources["f"], sources["g"]
+    ('def f(x):\\n    return 2', 'def f(x):\\n    return 2')
+    >>> sources["h"] == sources[""]
+    True
     """
-    found: dict[str, str] = {}
+    found: dict[str, str | None] = {}
+    texts = []
     for cell in cells:
         if cell.get("cell_type") != "code":
             continue
         text = python_source(cell.source)
+        texts.append(text)
         try:
             tree = ast.parse(text)
         except SyntaxError:
@@ -97,6 +112,65 @@ def function_sources(cells) -> dict[str, str]:
                 if node.decorator_list:
                     start = node.decorator_list[0].lineno - 1
                     found[node.name] = "\n".join(text.splitlines()[start:node.end_lineno])
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and all(
+                    isinstance(t, ast.Name) for t in node.targets):
+                for target in node.targets:
+                    found[target.id] = found.get(node.value.id)
+            else:
+                for bound in ast.walk(node):
+                    if isinstance(bound, ast.Name) and isinstance(bound.ctx, ast.Store):
+                        found[bound.id] = None
+                    elif isinstance(bound, (ast.Import, ast.ImportFrom)):
+                        for alias in bound.names:
+                            found[(alias.asname or alias.name).split(".")[0]] = None
+                    elif isinstance(bound, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                            ast.ClassDef)):
+                        found[bound.name] = None
+    everything = "\n\n".join(texts)
+    sources = {name: everything if source is None else source for name, source in found.items()}
+    sources[""] = everything
+    return sources
+
+
+def trusted_names(cells) -> set[str]:
+    """Names the test cells define for themselves: never looked up in the sandbox.
+
+    The top-level ``def``, ``class`` and ``import`` names of the autograded test cells, and
+    the names they assign at top level that start with ``_`` (the tests' own helpers and
+    loop variables). A test cell that failed before defining a helper a later one uses then
+    fails on the name, instead of calling a student's function of that name.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell
+    >>> cell = new_code_cell("import numpy as np\\nfrom x import check_y\\n"
+    ...                      "def _helper(a):\\n    b = 1\\nfor _k in range(2):\\n    A = _k\\n")
+    >>> cell.metadata["nbgrader"] = {"grade": True, "solution": False}
+    >>> sorted(trusted_names([cell]))
+    ['_helper', '_k', 'check_y', 'np']
+    """
+    found: set[str] = set()
+
+    def visit(statements) -> None:
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.update((a.asname or a.name).split(".")[0] for a in node.names)
+            else:
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, ast.stmt):
+                        visit([child])
+                    else:
+                        found.update(n.id for n in ast.walk(child) if isinstance(n, ast.Name)
+                                     and isinstance(n.ctx, ast.Store) and n.id.startswith("_"))
+
+    for cell in cells:
+        if is_test_cell(cell):
+            try:
+                visit(ast.parse(python_source(cell.source)).body)
+            except SyntaxError:
+                continue
     return found
 
 
@@ -123,7 +197,7 @@ class _Opaque:
     """A student's object that is neither a function nor plain data."""
 
     def __init__(self, name: str, kind: str) -> None:
-        self._text = f"<{name}: an object of type {kind} that the grader cannot use>"
+        self._text = f"<{name}: an object of type {kind[:MAX_NAME]} that the grader cannot use>"
 
     def __repr__(self) -> str:
         return self._text
@@ -132,14 +206,16 @@ class _Opaque:
 class _Namespace(dict):
     """Globals of the test cells: trusted names first, then the student's, fetched lazily."""
 
-    def __init__(self, base: dict, session: "_Session") -> None:
+    def __init__(self, base: dict, session: "_Session", trusted: set[str] = frozenset()) -> None:
         super().__init__(base)
         self._session = session
+        self._trusted = trusted
         self.fetched: set[str] = set()
         self.absent: set[str] = set()
 
     def __missing__(self, name: str):
-        if name in builtins.__dict__ or name.startswith("__") or name in self.absent:
+        if name in builtins.__dict__ or name.startswith("__") or name in self.absent \
+                or name in self._trusted:
             raise KeyError(name)
         value = self._session.resolve(name)
         if value is _ABSENT:
@@ -161,10 +237,14 @@ _ABSENT = object()
 
 def _error_from(info: dict) -> BaseException:
     """The exception the student's code raised, recreated from its plain description."""
-    name = str(info.get("type", "Exception"))
-    message = str(info.get("message", ""))
-    portable = [n for n in info.get("portable", []) if n in _PORTABLE]
+    name = str(info.get("type", "Exception"))[:MAX_NAME]
+    message = str(info.get("message", ""))[:MAX_MESSAGE]
+    portable = info.get("portable")
+    portable = [n for n in portable if isinstance(n, str) and n in _PORTABLE] \
+        if isinstance(portable, list) else []
     args = info.get("args")
+    if isinstance(args, list) and len(repr(args)) > MAX_MESSAGE:
+        args = None  # the message (capped) stands for them
     if portable and portable[0] == name:
         cls = _PORTABLE[name]
         try:
@@ -231,7 +311,7 @@ class _Session:
         reply = self._ask({"op": "resolve", "name": name})
         kind = reply.get("kind")
         if kind == "function":
-            return StudentFunction(self, name, self.sources.get(name))
+            return StudentFunction(self, name, self.sources.get(name, self.sources.get("")))
         if kind == "value":
             return reply.get("value")
         if kind == "other":
@@ -257,7 +337,7 @@ class _Session:
         if "error" in reply:
             error = reply["error"] if isinstance(reply["error"], dict) else {}
             err = _error_from(error)
-            err.student_traceback = str(error.get("traceback", ""))
+            err.student_traceback = str(error.get("traceback", ""))[-MAX_TRACEBACK:]
             raise err
         return reply.get("value")
 
@@ -362,7 +442,7 @@ def _run_test(cell, namespace: _Namespace, session: _Session) -> None:
         reason = "kernel died: the Python process running the student's code stopped"
         outputs.append(_error(GRADER_ENAME, reason, [f"{GRADER_ENAME}: {reason}"]))
     elif failure is not None:
-        ename, evalue = type(failure).__name__, str(failure)
+        ename, evalue = type(failure).__name__, _text_of(failure)[:MAX_MESSAGE]
         lines = []
         student = getattr(failure, "student_traceback", "") or getattr(
             failure.__cause__, "student_traceback", "")
@@ -376,6 +456,18 @@ def _run_test(cell, namespace: _Namespace, session: _Session) -> None:
     cell.outputs = outputs
 
 
+def _text_of(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:  # noqa: BLE001
+        return f"({type(error).__name__}: message could not be read)"
+
+
+def _size(outputs: list) -> int:
+    return sum(len(str(o.get("text", ""))) + len(str(o.get("evalue", "")))
+               + sum(map(len, o.get("traceback", []))) for o in outputs)
+
+
 def _student_outputs(reply: dict) -> list:
     outputs = []
     text = reply.get("output")
@@ -383,9 +475,10 @@ def _student_outputs(reply: dict) -> list:
         outputs.append(_stream(text[:MAX_OUTPUT_CHARS]))
     error = reply.get("error")
     if isinstance(error, dict):
-        ename, evalue = str(error.get("type", "Error")), str(error.get("message", ""))
-        lines = [str(error.get("traceback", "")), f"{ename}: {evalue}"]
-        outputs.append(_error(ename, evalue[:5000], [line for line in lines if line]))
+        ename = str(error.get("type", "Error"))[:MAX_NAME]
+        evalue = str(error.get("message", ""))[:MAX_MESSAGE]
+        lines = [str(error.get("traceback", ""))[-MAX_TRACEBACK:], f"{ename}: {evalue}"]
+        outputs.append(_error(ename, evalue, [line for line in lines if line]))
     return outputs
 
 
@@ -420,8 +513,9 @@ def run_notebook(nb, base: dict, start: Callable[[], Sandbox], files: dict,
     session = _Session(start=start, files=files, cell_timeout=cell_timeout,
                        deadline=time.monotonic() + notebook_timeout,
                        sources=function_sources([c for c in nb.cells if not is_test_cell(c)]))
-    namespace = _Namespace(_base_copy(base), session)
+    namespace = _Namespace(_base_copy(base), session, trusted_names(nb.cells))
     stop = ""
+    budget = MAX_NOTEBOOK_CHARS
     try:
         for cell in nb.cells:
             if cell.cell_type != "code":
@@ -469,7 +563,11 @@ def run_notebook(nb, base: dict, start: Callable[[], Sandbox], files: dict,
                 result.flags.append(f"review: {stop} (in {where})")
                 cell.outputs = [_error(GRADER_ENAME, stop, [f"{GRADER_ENAME}: {stop}"])]
                 continue
-            cell.outputs = _student_outputs(reply)
+            cell.outputs = _student_outputs(reply if isinstance(reply, dict) else {})
+            budget -= _size(cell.outputs)
+            if budget < 0:
+                cell.outputs = [_stream("(output not kept: the notebook printed more than "
+                                        f"{MAX_NOTEBOOK_CHARS} characters)\n")]
             session.history.append(cell.source)
     finally:
         session.drop_box()

@@ -11,9 +11,17 @@
   ``/tmp`` (a fresh tmpfs) is the only writable place and the working folder. The
   repository, the course directory (submissions, gradebook, results), other students and
   ``$HOME`` are not there at all;
-- an unprivileged user: as root, the sandbox drops to uid/gid 65534 ("nobody") with no
-  capabilities and ``no_new_privs`` (``setpriv``); otherwise it runs as the calling user
-  in a user namespace;
+- an unprivileged user: as root, the sandbox drops to a uid/gid of its own, claimed from
+  :data:`SANDBOX_UIDS` (65533 downwards, skipping system accounts) with a file lock for as
+  long as it runs, with no capabilities and ``no_new_privs`` (``setpriv``); so the process
+  limit of one sandbox never counts another's processes, and every process left with that
+  uid is killed before the uid is used again. Otherwise it runs as the calling user in a
+  user namespace;
+- one scheduling group: a seccomp filter (:func:`seccomp_filter`) refuses ``setsid`` (and
+  any system call of a foreign ABI), so the processes of a submission stay in the session
+  bubblewrap makes, which Linux's autogroup scheduling gives one share of the CPU however
+  many processes it holds: a submission that forks busy processes slows itself, not a
+  classmate's sandbox running at the same time;
 - resource limits (``prlimit``): address space, CPU time, number of processes and file
   size (:class:`Limits`).
 
@@ -30,8 +38,10 @@ Examples
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import pwd
 import select
 import shutil
 import signal
@@ -48,9 +58,13 @@ from pathlib import Path
 from . import plaindata
 
 __all__ = ["Limits", "Sandbox", "SandboxDied", "SandboxTimeout", "bwrap_path",
-           "student_site", "MISSING_BWRAP"]
+           "student_site", "seccomp_filter", "MISSING_BWRAP", "SANDBOX_UIDS"]
 
-SANDBOX_UID = 65534
+#: uids the sandboxes run as when the grader runs as root, each claimed by one running sandbox
+SANDBOX_UIDS = range(65533, 65533 - 512, -1)
+#: where the claims (file locks) on those uids are kept
+UID_LOCKS = Path("/run/lock/svdcourse-grade") if Path("/run/lock").is_dir() else \
+    Path(tempfile.gettempdir()) / "svdcourse-grade-uids"
 _LENGTH = struct.Struct("<Q")
 _CHILD = Path(__file__).with_name("sandbox_child.py")
 _CODEC = Path(__file__).with_name("plaindata.py")
@@ -186,7 +200,91 @@ def _python_inside() -> str:
     return sys.executable
 
 
-def _bwrap_command(limits: Limits, site: Path) -> list[str]:
+def _processes_of(uid: int) -> list[int]:
+    """The ids of the processes whose real uid is ``uid``."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/status", "rb") as handle:
+                    for line in handle:
+                        if line.startswith(b"Uid:"):
+                            if int(line.split()[1]) == uid:
+                                found.append(int(entry.name))
+                            break
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+def _sweep(uid: int, seconds: float = 10.0) -> None:
+    """Kill every process of ``uid`` (a sandbox's own uid) and wait until none is left."""
+    deadline = time.monotonic() + seconds
+    while (left := _processes_of(uid)) and time.monotonic() < deadline:
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.02)
+
+
+def _claim_uid() -> tuple[int, int]:
+    """A uid for one sandbox, no account's and no other running sandbox's.
+
+    Returns the uid and the file descriptor of its lock (closing it frees the uid). Every
+    process left with that uid (by a sandbox that was killed) is killed first.
+    """
+    UID_LOCKS.mkdir(mode=0o700, parents=True, exist_ok=True)
+    accounts = {entry.pw_uid for entry in pwd.getpwall()}
+    for uid in SANDBOX_UIDS:
+        if uid in accounts:
+            continue
+        fd = os.open(UID_LOCKS / str(uid), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _sweep(uid)
+        return uid, fd
+    raise RuntimeError(f"no free uid for a sandbox in {SANDBOX_UIDS}")
+
+
+#: (audit architecture, number of ``setsid``) of the machines the seccomp filter knows
+_SETSID = {"x86_64": (0xC000003E, 112), "aarch64": (0xC00000B7, 157)}
+
+
+def seccomp_filter(machine: str | None = None) -> bytes | None:
+    """A classic BPF seccomp program: ``setsid`` and foreign-ABI calls fail with ``EPERM``.
+
+    None on a machine it does not know (the sandbox then runs without it).
+
+    Examples
+    --------
+    >>> len(seccomp_filter("x86_64")) // 8  # instructions
+    7
+    >>> seccomp_filter("sparc") is None
+    True
+    """
+    known = _SETSID.get(machine or os.uname().machine)
+    if known is None:
+        return None
+    arch, setsid = known
+    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, refuse = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO(EPERM)
+    program = [(load, 0, 0, 4),  # the architecture
+               (jeq, 0, 4, arch),  # a foreign ABI (i386 on x86_64): refused
+               (load, 0, 0, 0),  # the system call's number
+               (jge, 2, 0, 0x40000000),  # x32 calls: refused
+               (jeq, 1, 0, setsid),
+               (ret, 0, 0, allow),
+               (ret, 0, 0, refuse)]
+    return b"".join(struct.pack("<HBBI", *op) for op in program)
+
+
+def _bwrap_command(limits: Limits, site: Path, uid: int | None,
+                   seccomp_fd: int | None = None) -> list[str]:
     binds = [(folder, folder) for folder in _python_folders()]
     if _in_venv():
         binds.append((sys.prefix, INSIDE_ENV))
@@ -210,10 +308,12 @@ def _bwrap_command(limits: Limits, site: Path) -> list[str]:
                 made.add(str(parent))
     for outside, inside in binds:
         command += ["--ro-bind", outside, inside]
+    if seccomp_fd is not None:
+        command += ["--seccomp", str(seccomp_fd)]
     command += ["--chdir", "/tmp", "--clearenv"]
     if as_root:
         command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
-                    "setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}",
+                    "setpriv", f"--reuid={uid}", f"--regid={uid}",
                     "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all"]
     else:
         command += ["--"]
@@ -251,13 +351,22 @@ class Sandbox:
     def __init__(self, limits: Limits, site: Path) -> None:
         self.limits = limits
         self._scratch = None
+        self.uid, self._uid_lock = None, None
         rlimits = [f"--as={limits.memory_mb * 2**20}", f"--cpu={limits.cpu_seconds}",
                    f"--nproc={limits.processes}", f"--fsize={limits.file_size_mb * 2**20}",
                    "--core=0", "--nofile=256"]
+        seccomp_fd = None
         if limits.sandbox:
             if bwrap_path() is None:
                 raise RuntimeError(MISSING_BWRAP)
-            command = _bwrap_command(limits, site)
+            if os.geteuid() == 0:
+                self.uid, self._uid_lock = _claim_uid()
+            program, seccomp_fd = seccomp_filter(), None
+            if program is not None:
+                seccomp_fd, write_end = os.pipe()
+                os.write(write_end, program)
+                os.close(write_end)
+            command = _bwrap_command(limits, site, self.uid, seccomp_fd)
             env = None
             child, site_arg, work = f"{INSIDE_GRADER}/{_CHILD.name}", INSIDE_SITE, INSIDE_WORK
             home = "/tmp"
@@ -273,7 +382,11 @@ class Sandbox:
                        os.path.join(self._scratch, "work")]
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env, cwd=self._scratch or "/", start_new_session=True)
+            env=env, cwd=self._scratch or "/", start_new_session=True,
+            pass_fds=[seccomp_fd] if limits.sandbox and seccomp_fd is not None else [])
+        if limits.sandbox and seccomp_fd is not None:
+            os.close(seccomp_fd)
+        os.set_blocking(self.process.stdin.fileno(), False)
         self._log: list[bytes] = []
         self._log_thread = threading.Thread(target=self._drain, daemon=True)
         self._log_thread.start()
@@ -307,12 +420,7 @@ class Sandbox:
         """
         data = plaindata.encode(message)
         deadline = time.monotonic() + max(timeout, 0.0)
-        try:
-            self.process.stdin.write(_LENGTH.pack(len(data)) + data)
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            self.kill()
-            raise SandboxDied("the sandboxed process stopped") from None
+        self._write(_LENGTH.pack(len(data)) + data, deadline)
         header = self._read(_LENGTH.size, deadline)
         size, = _LENGTH.unpack(header)
         if size > plaindata.MAX_BYTES:
@@ -327,6 +435,24 @@ class Sandbox:
             self.kill()
             raise SandboxDied("the sandboxed process sent an invalid reply")
         return reply
+
+    def _write(self, data: bytes, deadline: float) -> None:
+        """Write a request, never waiting past ``deadline`` (a sandbox that stops reading
+        its requests cannot hold the grader)."""
+        fd, view = self.process.stdin.fileno(), memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            ready = select.select([], [fd], [], max(left, 0.0))[1] if left > 0 else []
+            if not ready:
+                self.kill()
+                raise SandboxTimeout("the request was not read in time")
+            try:
+                view = view[os.write(fd, view[:1 << 20]):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                self.kill()
+                raise SandboxDied("the sandboxed process stopped") from None
 
     def _read(self, size: int, deadline: float) -> bytes:
         fd = self.process.stdout.fileno()
@@ -360,6 +486,8 @@ class Sandbox:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        if self.uid is not None:
+            _sweep(self.uid)
 
     def close(self) -> None:
         """Stop the sandbox and remove its scratch folder (``--no-sandbox`` only)."""
@@ -371,3 +499,6 @@ class Sandbox:
                 pass
         if self._scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
+        if self._uid_lock is not None:
+            os.close(self._uid_lock)
+            self._uid_lock = None
