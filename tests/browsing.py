@@ -74,7 +74,7 @@ class PageVisit:
         html = self.context.request.get(url).text()  # read before any redirect navigates away
         self.page.goto(url, wait_until="load")
         self._follow_redirect(url, html)
-        self._wait_for_math()
+        self.wait_for_math()
 
     def _on_console(self, message):
         if message.type == "error":
@@ -100,7 +100,7 @@ class PageVisit:
         if refresh:
             self.page.wait_for_url(urljoin(url, refresh.group(1)), wait_until="load")
 
-    def _wait_for_math(self):
+    def wait_for_math(self):
         """If the page loads MathJax, wait until it has started and typeset the page."""
         if self.page.locator("script[src*='mathjax']").count():
             self.page.wait_for_function("() => window.MathJax?.startup?.promise")
