@@ -232,6 +232,37 @@ def test_figures_are_sharp_with_text_as_large_as_captions(root, base_url, browse
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
+PHONE_FIGURES = """() => {
+  const rows = [];
+  for (const img of document.querySelectorAll('.cell_output figure > img[src$=".svg"]')) {
+    const figure = img.parentElement;
+    rows.push({src: img.getAttribute('src').split('/').pop(), shown: img.clientWidth,
+               scrolls: figure.scrollWidth > figure.clientWidth + 1});
+  }
+  return {rows, pageWidth: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.browser
+def test_plots_stay_legible_on_a_phone_and_scroll_inside_their_figure(root, base_url, browser):
+    """At 390 px a plot is not shrunk below 34rem (its 12 pt text stays about 11 px): it
+    scrolls sideways inside its figure, and the page itself never scrolls sideways."""
+    problems, seen = [], 0
+    for doc in chapters(root):
+        visit = open_page(browser, f"{base_url}/{doc}.html", WIDTHS["phone"])
+        report = visit.page.evaluate(PHONE_FIGURES)
+        visit.close()
+        if report["pageWidth"] > WIDTHS["phone"] + 1:
+            problems.append(f"{doc}: the page is {report['pageWidth']} px wide")
+        for row in report["rows"]:
+            seen += 1
+            if row["shown"] < 34 * 16 - 1 or not row["scrolls"]:
+                problems.append(f"{doc}: {row['src']} shown {row['shown']} px wide, "
+                                f"scrolls: {row['scrolls']}")
+    assert seen >= 20, f"only {seen} plots found on the chapter pages"
+    assert not problems, "\n".join(problems)
+
+
 # --------------------------------------------------------------------------- weight
 
 PAGE_BYTES = """() => {

@@ -105,7 +105,8 @@
     var self = this;
     var handle = el("g", { "class": "svdx-handle svdx-e" + (j + 1), tabindex: "0", role: "button",
       "aria-roledescription": "draggable point",
-      "aria-label": "image of e" + (j + 1) + ", column " + (j + 1) + " of A; arrow keys move it" }, svg);
+      "aria-label": "Ae" + (j + 1) + ": the image of e" + (j + 1) + ", column " + (j + 1) +
+        " of A; arrow keys move it" }, svg);
     el("circle", { r: 0.32, "class": "svdx-hit" }, handle);
     el("circle", { r: 0.14, "class": "svdx-dot" }, handle);
     var text = el("text", { "class": "svdx-label", "font-size": "0.32" }, handle);
