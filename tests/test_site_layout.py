@@ -39,8 +39,7 @@ def visible_code(html: str) -> list[str]:
 
 def open_page(browser, url: str, width: int) -> PageVisit:
     """A page at a given window width, loaded and with its math typeset."""
-    visit = PageVisit(browser, url)
-    visit.page.set_viewport_size({"width": width, "height": 900})
+    visit = PageVisit(browser, url, viewport={"width": width, "height": 900})
     visit.page.wait_for_selector("article", state="visible", timeout=WAIT)
     visit.wait_for_math()
     return visit
