@@ -47,9 +47,10 @@ html[data-theme=dark] .svd-explorer{--svdx-s1:#e69f00;--svdx-s2:#56b4e9;--svdx-c
 .svd-explorer svg.svdx-main{width:min(100%,24rem);height:auto;aspect-ratio:1;touch-action:none;
  overflow:hidden;}
 .svd-explorer .svdx-side{flex:1 1 14rem;min-width:0;}
-.svd-explorer .svdx-matrix{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));
- gap:0.4em 1em;border:0;padding:0;margin:0 0 0.6em 0;}
-.svd-explorer .svdx-matrix legend{font-weight:600;margin-bottom:0.3em;}
+.svd-explorer .svdx-matrix{border:0;padding:0;margin:0 0 0.6em 0;min-width:0;}
+.svd-explorer .svdx-matrix legend{font-size:1em;font-weight:600;margin:0 0 0.3em 0;padding:0;}
+.svd-explorer .svdx-entries{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));
+ gap:0.4em 1em;}
 .svd-explorer .svdx-matrix label{display:block;font-size:0.95em;}
 .svd-explorer .svdx-matrix input{display:block;width:100%;}
 .svd-explorer .svdx-presets{display:flex;flex-wrap:wrap;gap:0.4em;margin:0.4em 0;}
@@ -176,7 +177,8 @@ def matrix_explorer(A: ArrayLike = ((1.2, 0.6), (0.3, 0.9)), *, limit: float = 2
 <div class="svdx-top">
 <svg class="svdx-main" role="group" aria-label="The unit circle (dashed) and its image A x (solid ellipse), with the semi-axes s1 u1 and s2 u2 and the columns of A, which can be dragged"></svg>
 <div class="svdx-side">
-<fieldset class="svdx-matrix"><legend>The matrix A</legend>{"".join(entries)}</fieldset>
+<fieldset class="svdx-matrix"><legend>The matrix A</legend>
+<div class="svdx-entries">{"".join(entries)}</div></fieldset>
 <div class="svdx-presets" role="group" aria-label="Start from">{presets}</div>
 <div class="svdx-numbers">
 <p class="svdx-s"></p><p class="svdx-u"></p><p class="svdx-v"></p><p class="svdx-det"></p>
